@@ -1,0 +1,77 @@
+"""Memos: the researcher's notes on the project, a document, a case, a code or a coding."""
+
+from __future__ import annotations
+
+import uuid
+
+from qcode.core import actions
+from qcode.core.errors import NotFound, QcodeError
+from qcode.core.models import Memo
+from qcode.core.schema import now
+
+KINDS = ("project", "document", "case", "code", "coding")
+
+
+class Memos:
+    def __init__(self, project):
+        self.project = project
+        self.db = project.db
+
+    def _target(self, kind: str, target: str | None) -> tuple[str | None, int | None]:
+        if kind not in KINDS:
+            raise QcodeError(f"a memo belongs to one of {', '.join(KINDS)}, not to {kind!r}")
+        if kind == "project":
+            return None, None
+        if target is None:
+            raise QcodeError(f"a {kind} memo needs the {kind} it belongs to")
+        if kind == "document":
+            return "document_id", self.project.documents.get(target).id
+        if kind == "case":
+            return "case_id", self.project.cases.get(target).id
+        if kind == "code":
+            return "code_id", self.project.codes.get(target).id
+        row = self.db.conn.execute("SELECT id FROM codings WHERE guid = ?", (target,)).fetchone()
+        if row is None:
+            raise NotFound(f"no coding {target}")
+        return "coding_id", row[0]
+
+    def add(self, kind: str, target: str | None, text: str, title: str = "") -> Memo:
+        with self.project.write() as db:
+            column, target_id = self._target(kind, target)
+            coder = self.project.coder_id()
+            stamp, guid = now(), str(uuid.uuid4())
+            if kind == "coding":
+                db.conn.execute(
+                    "INSERT INTO memos (guid, kind, coding_id, title, text, coder_id, created, modified)"
+                    " VALUES (?, 'coding', ?, ?, ?, ?, ?, ?) ON CONFLICT(coding_id) WHERE coding_id IS NOT NULL"
+                    " DO UPDATE SET text = excluded.text, title = excluded.title, modified = excluded.modified",
+                    (guid, target_id, title, text, coder, stamp, stamp))
+            else:
+                columns = "guid, kind, title, text, coder_id, created, modified" + (f", {column}" if column else "")
+                values = [guid, kind, title, text, coder, stamp, stamp] + ([target_id] if column else [])
+                db.conn.execute(f"INSERT INTO memos ({columns}) VALUES ({','.join('?' * len(values))})", values)
+            actions.record(db, "memo", f"wrote a {kind} memo", {"kind": kind, "target": target}, coder)
+        return self.list(kind, target)[-1]
+
+    def list(self, kind: str | None = None, target: str | None = None) -> list[Memo]:
+        sql = ("SELECT m.id, m.guid, m.kind, coalesce(d.name, k.name, c.name, g.guid), m.title, m.text, r.name,"
+               " m.modified FROM memos m LEFT JOIN documents d ON d.id = m.document_id"
+               " LEFT JOIN cases k ON k.id = m.case_id LEFT JOIN codes c ON c.id = m.code_id"
+               " LEFT JOIN codings g ON g.id = m.coding_id LEFT JOIN coders r ON r.id = m.coder_id")
+        params: list = []
+        if kind is not None:
+            column, target_id = self._target(kind, target) if target is not None or kind == "project" else (None, None)
+            sql += " WHERE m.kind = ?"
+            params.append(kind)
+            if column:
+                sql += f" AND m.{column} = ?"
+                params.append(target_id)
+        sql += " ORDER BY m.id"
+        rows = self.db.conn.execute(sql, params).fetchall()
+        memos = [Memo(*r) for r in rows]
+        if memos and kind == "code":
+            tree = self.project.codes.tree()
+            ids = dict(self.db.conn.execute("SELECT id, code_id FROM memos WHERE code_id IS NOT NULL"))
+            memos = [Memo(m.id, m.guid, m.kind, tree.path(ids[m.id]), m.title, m.text, m.coder, m.modified)
+                     for m in memos]
+        return memos

@@ -1,0 +1,113 @@
+"""A project: one SQLite file holding documents, cases, attributes, codes, codings, memos and coders."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from qcode.core import db as store
+from qcode.core import schema
+from qcode.core.cases import Attributes, Cases
+from qcode.core.coders import coder_id, coder_name
+from qcode.core.codes import Codes
+from qcode.core.codings import Codings
+from qcode.core.documents import Documents
+from qcode.core.errors import ProjectError
+from qcode.core.memos import Memos
+
+SUFFIX = ".qcode"
+
+
+class Project:
+    """An open project. One per thread: SQLite connections are not shared between threads."""
+
+    def __init__(self, path: Path, db, coder: str | None = None):
+        self.path = path
+        self.db = db
+        self.coder = coder_name(coder)
+        self._coder_ids: dict[str, int] = {}
+        self.documents = Documents(self)
+        self.cases = Cases(self)
+        self.attributes = Attributes(self)
+        self.codes = Codes(self)
+        self.codings = Codings(self)
+        self.memos = Memos(self)
+
+    @property
+    def name(self) -> str:
+        row = self.db.conn.execute("SELECT value FROM meta WHERE key = 'name'").fetchone()
+        return row[0] if row else self.path.stem
+
+    def write(self):
+        """A write transaction (``BEGIN IMMEDIATE``); nested calls join the open one."""
+        return store.write(self.db)
+
+    def coder_id(self, name: str | None = None) -> int:
+        """The id of coder ``name`` (default: this session's coder), created on first write."""
+        name = coder_name(name) if name else self.coder
+        if name not in self._coder_ids:
+            with self.write() as db:
+                self._coder_ids[name] = coder_id(db, name)
+        return self._coder_ids[name]
+
+    def summary(self) -> dict[str, int]:
+        conn = self.db.conn
+        return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in ("documents", "cases", "codes", "codings", "memos", "coders")}
+
+    def integrity(self) -> str:
+        return self.db.conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+    def close(self) -> None:
+        store.close(self.db)
+
+    def __enter__(self) -> "Project":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def create_project(path: str | Path, *, name: str | None = None, coder: str | None = None) -> Project:
+    """Create a new, empty project file; refuses to overwrite anything."""
+    path = Path(path)
+    if path.suffix != SUFFIX:
+        raise ProjectError(f"a project file ends in {SUFFIX}: {path}")
+    if path.exists():
+        raise ProjectError(f"{path} already exists")
+    if not path.parent.is_dir():
+        raise ProjectError(f"cannot create {path}: folder {path.parent} does not exist")
+    db = store.connect(path, create=True)
+    try:
+        schema.create(db, name or path.stem)
+    except BaseException:
+        store.close(db)
+        path.unlink(missing_ok=True)
+        raise
+    return Project(path, db, coder)
+
+
+def open_project(path: str | Path, *, coder: str | None = None) -> Project:
+    """Open an existing project (migrating one made by an older qcode, after a backup)."""
+    path = Path(path)
+    if not path.exists():
+        raise ProjectError(f"no such project: {path}")
+    if path.is_file() and path.stat().st_size == 0:
+        raise ProjectError(f"{path} is empty: not a qcode project")
+    db = store.connect(path)
+    try:
+        schema.check_and_migrate(db, path)
+    except BaseException:
+        db.conn.close()
+        raise
+    return Project(path, db, coder)
+
+
+@contextmanager
+def opened(path: str | Path, *, coder: str | None = None) -> Iterator[Project]:
+    project = open_project(path, coder=coder)
+    try:
+        yield project
+    finally:
+        project.close()

@@ -1,0 +1,205 @@
+"""The schema of a project file and its migrations (docs/schema.md describes every column).
+
+The schema version lives in ``PRAGMA user_version``; ``PRAGMA application_id`` marks the file as a
+qcode project. Opening a project made by an older qcode migrates it, after a full backup beside it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import sqlite_utils
+
+from qcode.core.errors import ProjectError
+
+APPLICATION_ID = 0x71636F64  # "qcod"
+SCHEMA_VERSION = 1
+
+SCHEMA_V1 = """
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+CREATE TABLE coders (
+    id      INTEGER PRIMARY KEY,
+    guid    TEXT NOT NULL UNIQUE,
+    name    TEXT NOT NULL UNIQUE,
+    created TEXT NOT NULL
+) STRICT;
+CREATE TABLE documents (
+    id          INTEGER PRIMARY KEY,
+    guid        TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL UNIQUE,
+    title       TEXT,
+    format      TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    characters  INTEGER NOT NULL CHECK (characters >= 0),
+    sha256      TEXT NOT NULL,
+    source_file TEXT NOT NULL,
+    bytes       INTEGER NOT NULL,
+    encoding    TEXT,
+    metadata    TEXT NOT NULL DEFAULT '{}',
+    imported    TEXT NOT NULL,
+    coder_id    INTEGER REFERENCES coders(id)
+) STRICT;
+CREATE INDEX documents_sha256 ON documents(sha256);
+CREATE TABLE cases (
+    id          INTEGER PRIMARY KEY,
+    guid        TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL UNIQUE,
+    description TEXT NOT NULL DEFAULT '',
+    created     TEXT NOT NULL
+) STRICT;
+CREATE TABLE case_documents (
+    case_id     INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    PRIMARY KEY (case_id, document_id)
+) STRICT;
+CREATE INDEX case_documents_document ON case_documents(document_id);
+CREATE TABLE attributes (
+    id          INTEGER PRIMARY KEY,
+    guid        TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    scope       TEXT NOT NULL CHECK (scope IN ('case', 'document')),
+    type        TEXT NOT NULL DEFAULT 'text' CHECK (type IN ('text', 'integer', 'float', 'date', 'boolean')),
+    description TEXT NOT NULL DEFAULT '',
+    UNIQUE (name, scope)
+) STRICT;
+CREATE TABLE attribute_values (
+    attribute_id INTEGER NOT NULL REFERENCES attributes(id) ON DELETE CASCADE,
+    case_id      INTEGER REFERENCES cases(id) ON DELETE CASCADE,
+    document_id  INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+    value        TEXT NOT NULL,
+    CHECK ((case_id IS NULL) <> (document_id IS NULL))
+) STRICT;
+CREATE UNIQUE INDEX attribute_values_case ON attribute_values(attribute_id, case_id) WHERE case_id IS NOT NULL;
+CREATE UNIQUE INDEX attribute_values_document ON attribute_values(attribute_id, document_id) WHERE document_id IS NOT NULL;
+CREATE TABLE codes (
+    id          INTEGER PRIMARY KEY,
+    guid        TEXT NOT NULL UNIQUE,
+    parent_id   INTEGER REFERENCES codes(id) ON DELETE RESTRICT,
+    name        TEXT NOT NULL CHECK (length(trim(name)) > 0 AND instr(name, '/') = 0),
+    position    INTEGER NOT NULL DEFAULT 0,
+    color       TEXT,
+    shortcut    TEXT,
+    description TEXT NOT NULL DEFAULT '',
+    codable     INTEGER NOT NULL DEFAULT 1,
+    details     TEXT NOT NULL DEFAULT '{}',
+    created     TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX codes_name_under_parent ON codes(ifnull(parent_id, 0), name);
+CREATE TABLE codings (
+    id          INTEGER PRIMARY KEY,
+    guid        TEXT NOT NULL UNIQUE,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    code_id     INTEGER NOT NULL REFERENCES codes(id) ON DELETE RESTRICT,
+    coder_id    INTEGER NOT NULL REFERENCES coders(id),
+    start       INTEGER NOT NULL CHECK (start >= 0),
+    "end"       INTEGER NOT NULL CHECK ("end" > start),
+    created     TEXT NOT NULL,
+    UNIQUE (document_id, code_id, coder_id, start, "end")
+) STRICT;
+CREATE INDEX codings_code ON codings(code_id);
+CREATE INDEX codings_document_start ON codings(document_id, start);
+CREATE TABLE memos (
+    id          INTEGER PRIMARY KEY,
+    guid        TEXT NOT NULL UNIQUE,
+    kind        TEXT NOT NULL CHECK (kind IN ('project', 'document', 'case', 'code', 'coding')),
+    document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+    case_id     INTEGER REFERENCES cases(id) ON DELETE CASCADE,
+    code_id     INTEGER REFERENCES codes(id) ON DELETE CASCADE,
+    coding_id   INTEGER REFERENCES codings(id) ON DELETE CASCADE,
+    title       TEXT NOT NULL DEFAULT '',
+    text        TEXT NOT NULL DEFAULT '',
+    coder_id    INTEGER REFERENCES coders(id),
+    created     TEXT NOT NULL,
+    modified    TEXT NOT NULL,
+    CHECK ((kind = 'project') = (document_id IS NULL AND case_id IS NULL AND code_id IS NULL AND coding_id IS NULL)),
+    CHECK (kind <> 'document' OR document_id IS NOT NULL),
+    CHECK (kind <> 'case' OR case_id IS NOT NULL),
+    CHECK (kind <> 'code' OR code_id IS NOT NULL),
+    CHECK (kind <> 'coding' OR coding_id IS NOT NULL)
+) STRICT;
+CREATE UNIQUE INDEX memos_one_per_coding ON memos(coding_id) WHERE coding_id IS NOT NULL;
+CREATE INDEX memos_document ON memos(document_id) WHERE document_id IS NOT NULL;
+CREATE INDEX memos_code ON memos(code_id) WHERE code_id IS NOT NULL;
+CREATE TABLE actions (
+    id       INTEGER PRIMARY KEY,
+    guid     TEXT NOT NULL UNIQUE,
+    at       TEXT NOT NULL,
+    coder_id INTEGER REFERENCES coders(id),
+    kind     TEXT NOT NULL,
+    summary  TEXT NOT NULL,
+    payload  TEXT NOT NULL DEFAULT '{}',
+    undone   INTEGER NOT NULL DEFAULT 0
+) STRICT;
+"""
+
+# MIGRATIONS[n] takes a project from version n to n + 1. Each runs inside one transaction, after a
+# backup of the whole file. (Version 0 is an empty file: creating the schema is migration 0.)
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    # executescript() would COMMIT the open transaction first; run statement by statement instead.
+    for statement in script.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    lambda conn: _run_script(conn, SCHEMA_V1),
+]
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def create(db: sqlite_utils.Database, name: str) -> None:
+    """Lay the current schema into an empty database."""
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for migration in MIGRATIONS:
+            migration(conn)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        from qcode import __version__
+
+        conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
+            ("name", name), ("created", now()), ("created_by", f"qcode {__version__}"),
+        ])
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def check_and_migrate(db: sqlite_utils.Database, path: Path) -> None:
+    """Refuse a file that is not a qcode project; migrate one made by an older qcode."""
+    conn = db.conn
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError:
+        raise ProjectError(f"{path} is not a qcode project (not an SQLite database, or damaged)") from None
+    if app_id != APPLICATION_ID:
+        raise ProjectError(f"{path} is not a qcode project")
+    if version > SCHEMA_VERSION:
+        raise ProjectError(f"{path} was written by a newer qcode (schema {version}); please update qcode")
+    if version == SCHEMA_VERSION:
+        return
+    backup = path.with_name(f"{path.name}.v{version}-backup")
+    if backup.exists():
+        backup.unlink()
+    conn.execute("VACUUM INTO ?", (str(backup),))
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for step in range(version, SCHEMA_VERSION):
+            MIGRATIONS[step](conn)
+            conn.execute(f"PRAGMA user_version = {step + 1}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise

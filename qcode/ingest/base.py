@@ -1,0 +1,31 @@
+"""What every reader returns, and the one error type readers raise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from qcode.core.errors import QcodeError
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+class IngestError(QcodeError):
+    """A file that cannot be imported; the message says why, in a few words."""
+
+
+@dataclass
+class Extracted:
+    """Plain text from one file (not yet normalised) with what the file says about itself."""
+
+    text: str
+    format: str
+    encoding: str | None = None
+    title: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def join_lines(lines) -> str:
+    """One paragraph a line; paragraphs that hold no text are left out."""
+    return "\n".join(line for line in lines if line.strip())
