@@ -533,7 +533,8 @@ def _summary(project: Path) -> None:
 def main() -> None:
     """The console script: run the command line, turning every failure into one line."""
     try:
-        cli.main(prog_name="qcode", standalone_mode=False)
+        code = cli.main(prog_name="qcode", standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:

@@ -52,20 +52,28 @@ def _describe(path: Path, exc: sqlite3.Error) -> str:
     if "readonly" in text or "read-only" in text:
         return f"{path} is read-only: qcode needs to write to it"
     if "locked" in text or "busy" in text:
-        return f"{path} is busy: another program holds it longer than {BUSY_TIMEOUT_MS // 1000} s"
+        return f"{path} is busy: another program has held it for more than {BUSY_TIMEOUT_MS / 1000:g} s"
     if "unable to open" in text:
         return f"cannot open {path}: check that its folder exists and is writable"
     return f"{path}: {text}"
 
 
 def _with_retry(operation):
+    """Run ``operation``, retrying a "locked" or "busy" error that came back at once.
+
+    An error after the whole busy timeout means another program really holds the file: that one
+    is not retried. An immediate one (a lock upgrade SQLite refuses to wait for, or a WAL being
+    recovered) usually clears within milliseconds.
+    """
     for attempt in range(_RETRIES):
+        started = time.monotonic()
         try:
             return operation()
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc) or attempt == _RETRIES - 1:
+            quick = time.monotonic() - started < BUSY_TIMEOUT_MS / 2000
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or not quick or attempt == _RETRIES - 1:
                 raise
-            time.sleep(0.05 * (attempt + 1) + random.random() * 0.05)
+            time.sleep(0.02 * (attempt + 1) + random.random() * 0.05)
 
 
 @contextmanager

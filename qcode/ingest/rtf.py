@@ -14,8 +14,13 @@ from striprtf.striprtf import rtf_to_text
 from qcode.ingest.base import Extracted, IngestError, join_lines
 
 _CELL, _ROW = "\x1e", "\x1d"
-_CELL_WORD = re.compile(r"\\(?:nest)?cell(?![a-zA-Z])(?:-?\d+)? ?")
-_ROW_WORD = re.compile(r"\\(?:nest)?row(?![a-zA-Z])(?:-?\d+)? ?")
+# a control word, not the text "\\cell" (an escaped backslash before the letters): the backslash
+# must follow an even number of backslashes
+_CELL_WORD = re.compile(r"(?<!\\)((?:\\\\)*)\\(?:nest)?cell(?![a-zA-Z])(?:-?\d+)? ?")
+_ROW_WORD = re.compile(r"(?<!\\)((?:\\\\)*)\\(?:nest)?row(?![a-zA-Z])(?:-?\d+)? ?")
+# striprtf rewrites a one-line HYPERLINK field as "text(url)", adding the address to the text;
+# a space after \fldinst keeps the field as Word shows it (only its result, the visible text)
+_FIELD_INSTRUCTION = re.compile(r"\\fldinst\{")
 _CODEPAGE = re.compile(r"\\ansicpg(\d+)")
 _TITLE = re.compile(r"\{\\title\s+((?:[^{}\\]|\\[^a-zA-Z]|\\[a-zA-Z]+-?\d* ?)*)\}")
 
@@ -52,7 +57,8 @@ def read(data: bytes, filename: str) -> Extracted:
     if not source.lstrip().startswith("{\\rtf"):
         raise IngestError("not an RTF file (it does not start with {\\rtf)")
     encoding = _encoding(source)
-    marked = _ROW_WORD.sub(_ROW, _CELL_WORD.sub(_CELL, source))
+    marked = _ROW_WORD.sub(r"\1" + _ROW, _CELL_WORD.sub(r"\1" + _CELL, source))
+    marked = _FIELD_INSTRUCTION.sub(r"\\fldinst {", marked)
     try:
         text = rtf_to_text(marked, encoding=encoding, errors="replace")
     except (ValueError, IndexError, RecursionError) as exc:
