@@ -298,18 +298,29 @@ def _clip(excerpt: str, width: int = 60) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-@cli.command()
+@cli.group(cls=DefaultGroup, default="list", default_if_no_args=False)
+def codes() -> None:
+    """The code tree: list (the default)."""
+
+
+@codes.command("list")
 @project_argument
 @json_option
-def codes(project: Path, as_json: bool) -> None:
-    """List the code tree with the number of codings of each code."""
+def codes_list(project: Path, as_json: bool) -> None:
+    """List the code tree with the codings of each code, alone and with its children."""
     with _open(project) as p:
-        found, counts = p.codes.list(), p.codes.counts()
+        found, counts, tree = p.codes.list(), p.codes.counts(), p.codes.tree()
+    totals = {c.id: sum(counts.get(i, 0) for i in tree.descendants(c.id)) for c in found}
     if as_json:
         print_json([{"code": c.path, "name": c.name, "guid": c.guid, "codings": counts.get(c.id, 0),
-                     "color": c.color, "shortcut": c.shortcut} for c in found])
+                     "with_children": totals[c.id], "color": c.color, "shortcut": c.shortcut} for c in found])
     else:
-        table(("code", "codings"), [("  " * c.path.count("/") + c.name, counts.get(c.id, 0)) for c in found])
+        _code_table(found, counts, totals)
+
+
+def _code_table(found, counts, totals) -> None:
+    table(("code", "codings", "with children"),
+          [("  " * c.path.count("/") + c.name, counts.get(c.id, 0), totals[c.id]) for c in found])
 
 
 # --- cases and attributes -----------------------------------------------------------------------
@@ -517,17 +528,17 @@ def demo(project: Path, force: bool) -> None:
 def _summary(project: Path) -> None:
     with _open(project) as p:
         counts = p.summary()
-        docs, found_cases = p.documents.list(), p.cases.list()
-        codes, code_counts = p.codes.list(), p.codes.counts()
+        docs = p.documents.list()
+        codes, code_counts, tree = p.codes.list(), p.codes.counts(), p.codes.tree()
         name = p.name
+    totals = {c.id: sum(code_counts.get(i, 0) for i in tree.descendants(c.id)) for c in codes}
     out.print(Text(name, style="bold"))
     out.print(Text(f"{counts['documents']} documents, {counts['cases']} cases, {counts['codes']} codes, "
                    f"{counts['codings']} codings, {counts['memos']} memos"))
     table(("document", "format", "characters", "codings", "case"),
           [(d.name, d.format, f"{d.characters:,}", d.codings, ", ".join(d.cases)) for d in docs])
-    table(("code", "codings"), [("  " * c.path.count("/") + c.name, code_counts.get(c.id, 0)) for c in codes])
+    _code_table(codes, code_counts, totals)
     say(f"next: qcode codings {project} --code 'Role set/Coordinator'")
-    del found_cases
 
 
 def main() -> None:

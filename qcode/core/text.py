@@ -37,7 +37,8 @@ def normalise(text: str) -> str:
     """Return ``text`` normalised as qcode stores every document."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    text = _LINE_ENDS.sub("\n", text)
+    if "\r" in text or "\u2028" in text or "\u2029" in text:
+        text = _LINE_ENDS.sub("\n", text)
     if _CONTROL.search(text) is None:
         return text
     text = _ESCAPE_SEQUENCE.sub("", text)

@@ -11,7 +11,14 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
 class IngestError(QcodeError):
-    """A file that cannot be imported; the message says why, in a few words."""
+    """A file that cannot be imported; the message says why, in a few words, on one line.
+
+    Messages often quote a parser (lxml, pypdf, webvtt) whose own message may span lines: its
+    whitespace is collapsed, so the user always reads one line.
+    """
+
+    def __init__(self, message: str = "", *args):
+        super().__init__(" ".join(str(message).split()), *args)
 
 
 @dataclass

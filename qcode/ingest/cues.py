@@ -2,12 +2,14 @@
 
 The speaker comes from a WebVTT voice tag (``<v Chair>``); in cues without one, a leading
 ``Name:`` stays as it is in the text. The lines of a cue are joined with a space; markup tags inside
-cues are removed. ``metadata["cues"]`` holds, for each line, ``[start, end)`` offsets in the stored
+cues (and timestamps such as ``<00:01:02.500>``) are removed, and character references such as
+``&amp;`` become the characters they stand for. ``metadata["cues"]`` holds, for each line, ``[start, end)`` offsets in the stored
 text with the cue's start and end in seconds and its speaker, so citations can give timestamps.
 """
 
 from __future__ import annotations
 
+import html.entities
 import io
 import re
 
@@ -18,7 +20,19 @@ from qcode.core.text import normalise
 from qcode.ingest.base import Extracted, IngestError
 from qcode.ingest.encoding import decode
 
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>|\{\\[^}]*\}")
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>|\{\\[^}]*\}|<\d[\d:.]*>")
+# character references, as WebVTT writes ``&amp;`` ``&lt;`` ``&#8217;``: only complete ones, ended by ";"
+_REFERENCE = re.compile(r"&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));")
+
+
+def _unescape(match: re.Match) -> str:
+    decimal, hexadecimal, name = match.groups()
+    if name is not None:
+        return html.entities.html5.get(name + ";", match.group(0))
+    code = int(decimal) if decimal is not None else int(hexadecimal, 16)
+    if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return "\ufffd"
+    return chr(code)
 
 
 def clock(seconds: float) -> str:
@@ -43,7 +57,7 @@ def read_cues(data: bytes, kind: str) -> Extracted:
         raise IngestError(f"not a valid {'WebVTT' if kind == 'vtt' else 'SubRip'} file ({exc})") from None
     lines, cues, offset = [], [], 0
     for caption in captions:
-        words = " ".join(_TAG.sub("", caption.text).split())
+        words = " ".join(_REFERENCE.sub(_unescape, _TAG.sub("", caption.text)).split())
         if not words:
             continue
         speaker = (getattr(caption, "voice", None) or "").strip() or None

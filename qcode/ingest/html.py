@@ -5,6 +5,9 @@ embedded objects, forms' controls, and anything marked ``hidden`` or ``aria-hidd
 (paragraph, heading, list item, quotation, ``div`` ...) becomes one line; ``<br>`` breaks a line;
 each table row becomes one line with its cells joined by `` | ``. Whitespace inside a block is
 collapsed, as a browser does, except in ``<pre>``. The title comes from ``<title>``.
+
+The declared charset is read as browsers read it (``iso-8859-1`` means Windows-1252). A page nested
+more deeply than the parser allows (about 256 levels, where it would silently drop the rest) is refused.
 """
 
 from __future__ import annotations
@@ -27,10 +30,21 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
+# Browsers read these labels as the Windows code page (the WHATWG Encoding Standard): a page that
+# says iso-8859-1 and holds curly quotes or "ž" means Windows-1252. Read as Latin-1 they would be C1
+# control characters, removed on import (and U+0098, U+009D to U+009F begin terminal escapes).
+_WHATWG = {**dict.fromkeys(("iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "ascii",
+                            "us-ascii", "iso-ir-100", "cp819", "ibm819", "csisolatin1", "x-cp1252",
+                            "windows-1252", "cp1252"), "cp1252"),
+           **dict.fromkeys(("iso-8859-9", "iso8859-9", "latin5", "l5", "iso-ir-148"), "cp1254"),
+           **dict.fromkeys(("iso-8859-11", "tis-620", "tis620"), "cp874")}
+
+
 def _text_of(data: bytes) -> tuple[str, str, list[str]]:
     match = _CHARSET.search(data[:4096])
     if match and not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         name = match.group(1).decode("ascii").lower()
+        name = _WHATWG.get(name, name)
         try:
             text = data.decode(name)
             return text, name, []
@@ -93,10 +107,14 @@ def read(data: bytes, filename: str) -> Extracted:
     text = _XML_DECLARATION.sub("", text)
     if not text.strip():
         raise IngestError("the file is empty")
+    parser = lxml.html.HTMLParser(no_network=True, recover=True)
     try:
-        root = lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(no_network=True, recover=True))
+        root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise IngestError(f"damaged HTML ({exc})") from None
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        # libxml2 stops at 256 nested elements and silently drops the rest of the page
+        raise IngestError("the HTML is nested too deeply (hundreds of elements inside one another)")
     title_element = root.find(".//title")
     title = " ".join(title_element.text_content().split()) if title_element is not None else None
     walker = _Walker()

@@ -17,19 +17,36 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=Fals
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
+# the first bytes of XML in each encoding a parser may detect (XML 1.0, appendix F), and its codec
+_WIDE = [(b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+         (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
+         (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
+         (b"\x00<\x00?", "utf-16-be"), (b"<\x00?\x00", "utf-16-le")]
+
+
+def _refuse_doctype(what: str) -> IngestError:
+    return IngestError(f"{what} carries a DOCTYPE (entities are refused)")
+
+
 def parse(data: bytes, what: str) -> etree._Element:
     """The root element of ``data``; ``what`` names the file and part for error messages."""
     probe = data
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
-        probe = data.decode("utf-16", errors="ignore").encode("utf-8", errors="ignore")
+    for start, codec in _WIDE:
+        if data.startswith(start):
+            probe = data.decode(codec, errors="ignore").encode("utf-8", errors="ignore")
+            break
     if _DOCTYPE.search(probe):
-        raise IngestError(f"{what} carries a DOCTYPE (entities are refused)")
+        raise _refuse_doctype(what)
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise IngestError(f"damaged {what}: {exc.msg if hasattr(exc, 'msg') else exc}") from None
     if root is None:
         raise IngestError(f"damaged {what}: no XML content")
+    # whatever encoding hid it from the probe above, the parser saw any DOCTYPE: refuse it still
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        raise _refuse_doctype(what)
     return root
 
 
