@@ -53,6 +53,7 @@ class Code:
     description: str
     codable: bool
     position: int
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

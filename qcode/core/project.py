@@ -10,7 +10,7 @@ from qcode.core import db as store
 from qcode.core import schema
 from qcode.core.cases import Attributes, Cases
 from qcode.core.coders import coder_id, coder_name
-from qcode.core.codes import Codes
+from qcode.core.codes import CodeEditor, Codes
 from qcode.core.codings import Codings
 from qcode.core.documents import Documents
 from qcode.core.errors import ProjectError
@@ -31,6 +31,7 @@ class Project:
         self.cases = Cases(self)
         self.attributes = Attributes(self)
         self.codes = Codes(self)
+        self.code_editor = CodeEditor(self)
         self.codings = Codings(self)
         self.memos = Memos(self)
 
@@ -38,6 +39,15 @@ class Project:
     def name(self) -> str:
         row = self.db.conn.execute("SELECT value FROM meta WHERE key = 'name'").fetchone()
         return row[0] if row else self.path.stem
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.write() as db:
+            db.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                            (key, value))
 
     def write(self):
         """A write transaction (``BEGIN IMMEDIATE``); nested calls join the open one."""

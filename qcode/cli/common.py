@@ -1,0 +1,71 @@
+"""What every command shares: the group, the consoles, the options, one-line errors, tables, JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Iterable
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from qcode import __version__
+from qcode.core import QcodeError, open_project
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_REFUSED = 1
+EXIT_INTERNAL = 70
+
+project_argument = click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
+coder_option = click.option("--coder", metavar="NAME",
+                            help="Who does this (default: $QCODE_CODER, else your login name).")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+
+
+def say(message: str) -> None:
+    """A message for people, on stderr, never parsed as markup."""
+    err.print(Text(message))
+
+
+def fail(message: str, code: int = EXIT_REFUSED):
+    raise click.exceptions.Exit(_report(message, code))
+
+
+def _report(message: str, code: int) -> int:
+    err.print(Text(f"qcode: {message}"))
+    return code
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def table(columns: Iterable[str], rows: Iterable[Iterable[Any]], title: str | None = None) -> None:
+    """A table for people; every cell is plain text (document text is data, never markup)."""
+    view = Table(*columns, title=title, title_justify="left", show_edge=False, pad_edge=False)
+    for row in rows:
+        view.add_row(*(Text(str(cell)) for cell in row))
+    out.print(view)
+
+
+class QcodeGroup(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except QcodeError as exc:
+            ctx.exit(_report(str(exc), EXIT_REFUSED))
+
+
+@click.group(cls=QcodeGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="qcode")
+def cli() -> None:
+    """qcode: code interviews and documents for case-study research."""
+
+
+def _open(path: Path, coder: str | None = None):
+    return open_project(path, coder=coder)

@@ -1,0 +1,47 @@
+"""The demo command: build the demo project and show what it holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.text import Text
+
+from qcode.cli.coding import _code_table
+from qcode.cli.common import _open, cli, out, say, table
+
+# --- demo ---------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("project", required=False, type=click.Path(dir_okay=False, path_type=Path),
+                default=Path("iom-indonesia.qcode"))
+@click.option("--force", is_flag=True, help="Rebuild the demo project even if the file exists.")
+def demo(project: Path, force: bool) -> None:
+    """Build the demo project (IOM and Indonesia against trafficking) and show what it holds."""
+    from qcode.demo import build_demo
+
+    if project.exists() and force:
+        project.unlink()
+    if not project.exists():
+        build_demo(project, progress=say)
+        say(f"built the demo project {project}")
+    else:
+        say(f"{project} exists (use --force to rebuild it)")
+    _summary(project)
+
+
+def _summary(project: Path) -> None:
+    with _open(project) as p:
+        counts = p.summary()
+        docs = p.documents.list()
+        codes, code_counts, tree = p.codes.list(), p.codes.counts(), p.codes.tree()
+        name = p.name
+    totals = {c.id: sum(code_counts.get(i, 0) for i in tree.descendants(c.id)) for c in codes}
+    out.print(Text(name, style="bold"))
+    out.print(Text(f"{counts['documents']} documents, {counts['cases']} cases, {counts['codes']} codes, "
+                   f"{counts['codings']} codings, {counts['memos']} memos"))
+    table(("document", "format", "characters", "codings", "case"),
+          [(d.name, d.format, f"{d.characters:,}", d.codings, ", ".join(d.cases)) for d in docs])
+    _code_table(codes, code_counts, totals)
+    say(f"next: qcode codings {project} --code 'Role set/Coordinator'")

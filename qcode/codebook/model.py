@@ -1,0 +1,98 @@
+"""The codebook model: a tree of codes with everything a coder needs to apply them consistently.
+
+A codebook is independent of any project: it is read from and written to YAML (the native, shareable
+format), REFI-QDA ``.qdc``, Word and Markdown, and applied to projects by GUID, then by path.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Iterator
+
+# The text fields of a code, in the order they are shown and written.
+TEXT_FIELDS = ("definition", "description", "when_to_use", "when_not_to_use", "example")
+FIELD_LABELS = {
+    "name_id": "Name (Indonesian)",
+    "definition": "Definition",
+    "description": "Full definition",
+    "when_to_use": "When to use",
+    "when_not_to_use": "When not to use",
+    "example": "Example",
+    "keywords_en": "Keywords (English)",
+    "keywords_id": "Keywords (Indonesian)",
+}
+COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
+# Keys the coding workbench keeps for itself (see the workbench design): a codebook may not use them.
+# A shortcut is one digit or letter; these letters move, select, code, find, memo or quit.
+RESERVED_SHORTCUTS = frozenset("cdegGimMnNqruvV")
+SHORTCUT = re.compile(r"[0-9A-Za-z]")
+
+
+def new_guid() -> str:
+    return str(uuid.uuid4()).upper()
+
+
+def normalise_guid(value: str) -> str:
+    """``{a1b2...}`` or lower case -> the canonical upper-case form; ``ValueError`` if not a GUID."""
+    return str(uuid.UUID(value.strip().strip("{}"))).upper()
+
+
+@dataclass
+class CodebookCode:
+    name: str
+    guid: str = field(default_factory=new_guid)
+    name_id: str = ""
+    codable: bool = True
+    color: str | None = None
+    shortcut: str | None = None
+    definition: str = ""
+    description: str = ""
+    when_to_use: str = ""
+    when_not_to_use: str = ""
+    example: str = ""
+    keywords_en: list[str] = field(default_factory=list)
+    keywords_id: list[str] = field(default_factory=list)
+    children: list["CodebookCode"] = field(default_factory=list)
+
+    def details(self) -> dict:
+        """The fields that have no column of their own in a project (stored as JSON)."""
+        return {"name_id": self.name_id, "definition": self.definition, "when_to_use": self.when_to_use,
+                "when_not_to_use": self.when_not_to_use, "example": self.example,
+                "keywords": {"en": list(self.keywords_en), "id": list(self.keywords_id)}}
+
+    def same_content(self, other: "CodebookCode") -> bool:
+        """Equal in every field but the children."""
+        return all(getattr(self, f) == getattr(other, f) for f in (
+            "name", "guid", "name_id", "codable", "color", "shortcut", *TEXT_FIELDS, "keywords_en", "keywords_id"))
+
+
+@dataclass
+class Codebook:
+    title: str = ""
+    version: str = ""
+    description: str = ""
+    licence: str = ""
+    language: list[str] = field(default_factory=lambda: ["en", "id"])
+    authors: list[dict] = field(default_factory=list)
+    changelog: list[dict] = field(default_factory=list)
+    codes: list[CodebookCode] = field(default_factory=list)
+
+    def walk(self) -> Iterator[tuple[str, CodebookCode, CodebookCode | None]]:
+        """Every code in tree order, as (path, code, parent)."""
+        def visit(codes, prefix, parent):
+            for code in codes:
+                path = f"{prefix}/{code.name}" if prefix else code.name
+                yield path, code, parent
+                yield from visit(code.children, path, code)
+        yield from visit(self.codes, "", None)
+
+    def by_guid(self) -> dict[str, CodebookCode]:
+        return {code.guid: code for _, code, _ in self.walk()}
+
+    def paths(self) -> dict[str, CodebookCode]:
+        return {path: code for path, code, _ in self.walk()}
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.walk())
