@@ -1,6 +1,6 @@
 """Building the demo project (IOM and Indonesia against trafficking) from ``projects/iom-indonesia``.
 
-The manifest names the cases with their attributes, the documents with their case, title and
+The project starts from the default role-theory codebook. The manifest names the cases with their attributes, the documents with their case, title and
 attributes, and example codings given by quotation (found in the imported text, so that they do not
 depend on how a format counts characters). The project is built under a temporary name and moved
 into place only when complete: a failed build leaves nothing behind.
@@ -14,6 +14,9 @@ from typing import Any, Callable
 
 from ruamel.yaml import YAML
 
+from qcode.codebook.apply import apply as apply_codebook
+from qcode.codebook.files import default_codebook
+from qcode.codebook.yaml_format import load as load_yaml_codebook
 from qcode.core import create_project
 from qcode.core.codings import CodingRequest
 from qcode.core.errors import QcodeError
@@ -54,6 +57,9 @@ def build_demo(target: Path, *, progress: Callable[[str], None] = lambda message
 
 def _fill(project, folder: Path, manifest: dict[str, Any], progress) -> None:
     with project.write():
+        codebook = default_codebook()
+        apply_codebook(project, load_yaml_codebook(codebook), source=codebook.name)
+        progress(f"applied the codebook {codebook.name}")
         for case in manifest.get("cases") or []:
             project.cases.add(case["name"], case.get("description") or "")
             for key, value in (case.get("attributes") or {}).items():

@@ -30,6 +30,15 @@ def test_every_document_case_and_coding_of_the_manifest_is_there(demo):
                    for c in demo.codings.list(document=coding["document"]))
 
 
+def test_the_demo_starts_from_the_default_codebook_and_adds_no_code(demo):
+    from qcode.codebook.files import default_codebook, load_codebook
+
+    book, _ = load_codebook(default_codebook())
+    assert [c.path for c in demo.codes.list()] == list(book.paths())
+    coordinator = demo.codes.get("Role set/Coordinator")
+    assert coordinator.guid == book.paths()["Role set/Coordinator"].guid and coordinator.shortcut
+
+
 def test_attributes_titles_and_cases_follow_the_manifest(demo):
     manifest = load_manifest(demo_dir())
     case_values = demo.attributes.values("case")
