@@ -273,3 +273,14 @@ def test_codes_commands(run, project_path, tmp_path):
     assert "removing 2 coding(s)" in deleted.err
     assert run.json("codings", project_path) == []
     assert "under itself" in run("codes", "move", project_path, "Role set", "Role set", ok=False).err
+
+
+def test_import_gives_missing_guids_from_the_path(run, tmp_path):
+    hand = write(tmp_path / "hand.yaml", "codes:\n  - name: A\n    children:\n      - name: B\n")
+    assert "has no guid" in run("codebook", "validate", hand, ok=False).err
+    result = run("codebook", "import", hand, tmp_path / "out.yaml")
+    assert "had no guid" in result.err
+    first = load_codebook(tmp_path / "out.yaml")[0]
+    run("codebook", "import", hand, tmp_path / "again.yaml")
+    assert load_codebook(tmp_path / "again.yaml")[0] == first  # the same GUIDs every time
+    assert "valid, 2 codes" in run("codebook", "validate", tmp_path / "out.yaml").err

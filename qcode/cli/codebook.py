@@ -26,7 +26,7 @@ def is_project(path: Path) -> bool:
     return path.suffix.lower() == SUFFIX
 
 
-def read_codebook(path: Path) -> Codebook:
+def read_codebook(path: Path, *, fill_guids: bool = False) -> Codebook:
     """A codebook from a file, or the codebook of a project."""
     from qcode.codebook.apply import from_project
     from qcode.codebook.files import load_codebook
@@ -34,7 +34,7 @@ def read_codebook(path: Path) -> Codebook:
     if is_project(path):
         with _open(path) as p:
             return from_project(p)
-    book, warnings = load_codebook(path)
+    book, warnings = load_codebook(path, fill_guids=fill_guids)
     for warning in warnings:
         say(f"warning: {path.name}: {warning}")
     return book
@@ -153,13 +153,16 @@ def export(source: Path, out: Path) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
 def import_(file: Path, out: Path) -> None:
-    """Turn a .qdc (from NVivo, ATLAS.ti, MAXQDA, QualCoder, Taguette) or .yaml codebook into qcode's YAML."""
+    """Turn a .qdc (from NVivo, ATLAS.ti, MAXQDA, QualCoder, Taguette) or .yaml codebook into qcode's YAML.
+
+    Codes without a GUID get one, made from their path (the same path, the same GUID).
+    """
     from qcode.codebook.files import save_codebook
 
     if out.suffix.lower() not in (".yaml", ".yml"):
         fail(f"the imported codebook is written as YAML: name it {out.stem}.yaml")
     try:
-        book = read_codebook(file)
+        book = read_codebook(file, fill_guids=True)
         save_codebook(book, out)
     except CodebookError as exc:
         _fail_with(exc)

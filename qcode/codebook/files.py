@@ -32,11 +32,15 @@ def default_codebook() -> Path:
     return data_dir("codebooks") / "role-theory-io.yaml"
 
 
-def load_codebook(path: Path) -> tuple[Codebook, list[str]]:
-    """A codebook file and the warnings reading it gave (``CodebookError`` when it cannot be read)."""
+def load_codebook(path: Path, *, fill_guids: bool = False) -> tuple[Codebook, list[str]]:
+    """A codebook file and the warnings reading it gave (``CodebookError`` when it cannot be read).
+
+    ``fill_guids``: a YAML code without a GUID gets one (made from its path) instead of an error.
+    """
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
-        return yaml_format.load(path), []
+        warnings: list[str] = []
+        return yaml_format.load(path, fill_guids=fill_guids, warnings=warnings), warnings
     if suffix == ".qdc":
         from qcode.codebook.qdc import import_qdc
 

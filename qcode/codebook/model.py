@@ -34,6 +34,14 @@ def new_guid() -> str:
     return str(uuid.uuid4()).upper()
 
 
+_PATH_NAMESPACE = uuid.UUID("2F0C5E1A-7C57-4E0B-9C0F-71636F646531")
+
+
+def path_guid(path: str) -> str:
+    """A GUID made from a code's path: the same path always gets the same GUID."""
+    return str(uuid.uuid5(_PATH_NAMESPACE, path)).upper()
+
+
 def normalise_guid(value: str) -> str:
     """``{a1b2...}`` or lower case -> the canonical upper-case form; ``ValueError`` if not a GUID."""
     return str(uuid.UUID(value.strip().strip("{}"))).upper()

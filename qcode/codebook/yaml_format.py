@@ -25,6 +25,7 @@ from qcode.codebook.model import (
     Codebook,
     CodebookCode,
     normalise_guid,
+    path_guid,
 )
 
 FORMAT = "qcode-codebook/1"
@@ -48,18 +49,27 @@ def read_text(path: Path) -> str:
         raise CodebookError(str(path), [(None, "not UTF-8 text")]) from None
 
 
-def load(path: Path) -> Codebook:
-    """Read and validate a YAML codebook; ``CodebookError`` lists every problem with its line."""
-    return loads(read_text(path), str(path))
+def load(path: Path, *, fill_guids: bool = False, warnings: list[str] | None = None) -> Codebook:
+    """Read and validate a YAML codebook; ``CodebookError`` lists every problem with its line.
+
+    With ``fill_guids``, a code without a GUID gets one made from its path (the same every time)
+    and a warning, instead of an error.
+    """
+    return loads(read_text(path), str(path), fill_guids=fill_guids, warnings=warnings)
 
 
-def loads(text: str, source: str = "<codebook>") -> Codebook:
+def loads(text: str, source: str = "<codebook>", *, fill_guids: bool = False,
+          warnings: list[str] | None = None) -> Codebook:
     _refuse_tags_and_aliases(text, source)
     try:
         tree = YAML(typ="rt").load(io.StringIO(text))
     except (MarkedYAMLError, YAMLError) as exc:
         raise CodebookError(source, [(_line_of(exc), f"not valid YAML ({_problem(exc)})")]) from None
-    return _Validator(source).codebook(tree)
+    validator = _Validator(source, fill_guids)
+    book = validator.codebook(tree)
+    if warnings is not None:
+        warnings.extend(validator.warnings)
+    return book
 
 
 def _line_of(exc) -> int | None:
@@ -91,8 +101,10 @@ def _refuse_tags_and_aliases(text: str, source: str) -> None:
 
 
 class _Validator:
-    def __init__(self, source: str):
+    def __init__(self, source: str, fill_guids: bool = False):
         self.source = source
+        self.fill_guids = fill_guids
+        self.warnings: list[str] = []
         self.problems: list[tuple[int | None, str]] = []
         self.guids: dict[str, tuple[int | None, str]] = {}
         self.shortcuts: dict[str, tuple[int | None, str]] = {}
@@ -191,6 +203,9 @@ class _Validator:
         if "/" in code.name_id:
             self.fail(self.line(node, "name_id"), f"code name '{code.name_id}' contains '/', which joins code paths")
         raw_guid = node.get("guid")
+        if raw_guid is None and self.fill_guids:
+            raw_guid = path_guid(path)
+            self.warnings.append(f"code '{path}' had no guid: gave it {raw_guid}")
         if raw_guid is None:
             self.fail(self.line(node), f"code '{path}' has no guid (qcode codebook import FILE OUT.yaml adds them)")
         else:
