@@ -173,3 +173,18 @@ def test_a_file_that_is_not_a_project_fails_cleanly(tmp_path):
     junk.write_bytes(b"\x00" * 4096)
     done = subprocess.run([sys.executable, "-m", "qcode", "documents", str(junk)], capture_output=True, text=True)
     assert done.returncode == 1 and "not a qcode project" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_importing_the_same_file_with_a_case_puts_it_in_the_case(run, project_path, tmp_path):
+    doc = write(tmp_path / "a.txt", "text")
+    run("import", project_path, doc)
+    again = run("import", project_path, doc, "--case", "NGO Batam")
+    assert "now also in case NGO Batam" in again.err
+    assert run.json("cases", project_path)[0]["documents"] == ["a.txt"]
+
+
+def test_usage_mistakes_exit_2(run, project_path, tmp_path):
+    assert run("code", project_path, ok=False).exit_code == 2
+    assert run("attribute", "set", project_path, "a", "b", ok=False).exit_code == 2
+    files = [write(tmp_path / "a.txt", "a"), write(tmp_path / "b.txt", "b")]
+    assert run("import", project_path, *files, "--name", "x.txt", ok=False).exit_code == 2

@@ -284,3 +284,17 @@ def test_import_gives_missing_guids_from_the_path(run, tmp_path):
     run("codebook", "import", hand, tmp_path / "again.yaml")
     assert load_codebook(tmp_path / "again.yaml")[0] == first  # the same GUIDs every time
     assert "valid, 2 codes" in run("codebook", "validate", tmp_path / "out.yaml").err
+
+
+def test_a_category_is_not_codable_and_the_shipped_codebook_is_found_by_name(run, tmp_path):
+    if not default_codebook().exists():
+        pytest.skip("the default codebook is not written yet")
+    project = tmp_path / "p.qcode"
+    run("init", project, "--codebook", "role-theory-io")
+    shown = json.loads(run("codebook", "show", "role-theory-io", "--json").out)
+    assert shown[0]["code"] == "Role of IO" and shown[0]["codable"] is False
+    run("import", project, write(tmp_path / "a.txt", "IOM runs the shelter."))
+    refused = run("code", project, "a.txt", 0, 3, "Role of IO", ok=False)
+    assert "is a category, not codable" in refused.err
+    run("code", project, "a.txt", 0, 3, "Role of IO/Instrument")
+    assert "created code" not in run("code", project, "a.txt", 4, 8, "Role of IO/Arena").err

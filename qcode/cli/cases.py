@@ -17,6 +17,7 @@ from qcode.cli.common import (
     project_argument,
     say,
     table,
+    usage,
 )
 from qcode.core import QcodeError
 
@@ -131,7 +132,7 @@ def attribute_list(project: Path, as_json: bool) -> None:
 
 def _scope(case: str | None, document: str | None) -> tuple[str, str]:
     if (case is None) == (document is None):
-        fail("name either --case CASE or --document DOCUMENT")
+        usage("name either --case CASE or --document DOCUMENT")
     return ("case", case) if case is not None else ("document", document)
 
 

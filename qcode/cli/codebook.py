@@ -16,6 +16,7 @@ from qcode.cli.common import (
     project_argument,
     say,
     table,
+    usage,
 )
 from qcode.codebook.errors import CodebookError
 from qcode.codebook.model import Codebook
@@ -29,8 +30,9 @@ def is_project(path: Path) -> bool:
 def read_codebook(path: Path, *, fill_guids: bool = False) -> Codebook:
     """A codebook from a file, or the codebook of a project."""
     from qcode.codebook.apply import from_project
-    from qcode.codebook.files import load_codebook
+    from qcode.codebook.files import load_codebook, resolve
 
+    path = resolve(path)
     if is_project(path):
         with _open(path) as p:
             return from_project(p)
@@ -248,7 +250,7 @@ def codes_rename(project: Path, path: str, new_name: str, coder: str | None) -> 
 def codes_move(project: Path, path: str, new_parent: str | None, top: bool, coder: str | None) -> None:
     """Move a code (with its children) under NEW_PARENT, or to the top with --top."""
     if (new_parent is None) == (not top):
-        fail("give either NEW_PARENT or --top")
+        usage("give either NEW_PARENT or --top")
     with _open(project, coder) as p:
         new_path = p.code_editor.move(path, None if top else new_parent)
     say(f"moved {path} to {new_path}")

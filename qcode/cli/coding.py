@@ -18,6 +18,7 @@ from qcode.cli.common import (
     project_argument,
     say,
     table,
+    usage,
 )
 from qcode.core.codings import CodingRequest
 
@@ -44,12 +45,12 @@ def code(project: Path, document: str | None, start: int | None, end: int | None
     """
     if from_file is not None:
         if document is not None:
-            fail("give either DOCUMENT START END CODE or --from FILE, not both")
+            usage("give either DOCUMENT START END CODE or --from FILE, not both")
         requests = _read_jsonl(from_file)
         label = f"{from_file.name}, "
     else:
         if None in (document, start, end, code):
-            fail("give DOCUMENT START END CODE, or --from FILE.jsonl")
+            usage("give DOCUMENT START END CODE, or --from FILE.jsonl")
         requests = [CodingRequest(document, start, end, code, memo)]
         label = ""
     with _open(project, coder) as p:

@@ -36,6 +36,11 @@ def fail(message: str, code: int = EXIT_REFUSED):
     raise click.exceptions.Exit(_report(message, code))
 
 
+def usage(message: str):
+    """A command used the wrong way: exit code 2, as for click's own usage errors."""
+    raise click.UsageError(message)
+
+
 def _report(message: str, code: int) -> int:
     err.print(Text(f"qcode: {message}"))
     return code

@@ -15,13 +15,13 @@ from qcode.cli.common import (
     cli,
     coder_option,
     err,
-    fail,
     json_option,
     out,
     print_json,
     project_argument,
     say,
     table,
+    usage,
 )
 from qcode.core import create_project
 
@@ -82,7 +82,7 @@ def import_(project: Path, files: tuple[Path, ...], case: str | None, name: str 
     from qcode.ingest import import_file
 
     if (name or title) and len(files) > 1:
-        fail("--name and --title apply to one file at a time")
+        usage("--name and --title apply to one file at a time")
     outcomes = []
     with _open(project, coder) as p:
         for path in _progress(files):

@@ -74,6 +74,8 @@ class Codings:
                     except QcodeError as exc:
                         raise QcodeError(f"{where}{exc}") from None
                     report.created_codes.extend(created)
+                    if not created and not self._codable(code_ids[req.code]):
+                        raise QcodeError(f"{where}{req.code} is a category, not codable: code one of its children")
                 if req.coder not in coders:
                     coders[req.coder] = self.project.coder_id(req.coder)
                 guid = str(uuid.uuid4())
@@ -95,6 +97,9 @@ class Codings:
                                {"codings": added_guids, "codes_created": report.created_codes},
                                self.project.coder_id())
         return report
+
+    def _codable(self, code_id: int) -> bool:
+        return bool(self.db.conn.execute("SELECT codable FROM codes WHERE id = ?", (code_id,)).fetchone()[0])
 
     def _existing_guids(self, guids: list[str]) -> list[str]:
         conn, found = self.db.conn, []

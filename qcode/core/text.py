@@ -6,9 +6,12 @@ Python they are plain ``str`` indices. Never compute them in SQL: ``length()`` s
 
 Normalisation does exactly this and nothing else (no NFC, no whitespace changes):
 
-- a byte-order mark at the start is removed;
+- byte-order marks at the start are removed (after the steps below, so that normalising twice
+  changes nothing);
 - ``\\r\\n`` and lone ``\\r`` become ``\\n``; U+2028 and U+2029 become ``\\n``;
 - terminal escape sequences (CSI, OSC, and other ESC sequences, 7-bit and 8-bit) are removed whole;
+  string sequences (OSC, DCS, SOS, PM, APC) only when they are terminated, so that one stray
+  character cannot swallow the rest of a document (an unterminated one loses only its introducer);
 - every other C0 and C1 control character except ``\\n`` and ``\\t``, and DEL, is removed.
 """
 
@@ -21,10 +24,10 @@ _ESCAPE_SEQUENCE = re.compile(
     r"""
       \x1b\[[0-?]*[ -/]*[@-~]?            # CSI
     | \x9b[0-?]*[ -/]*[@-~]?              # 8-bit CSI
-    | \x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?   # OSC, ended by BEL or ST
-    | \x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?     # 8-bit OSC
-    | \x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?        # DCS, SOS, PM, APC
-    | [\x90\x98\x9e\x9f][^\x1b\x9c]*(?:\x1b\\|\x9c)?  # their 8-bit forms
+    | \x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)    # OSC, ended by BEL or ST
+    | \x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)      # 8-bit OSC
+    | \x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)         # DCS, SOS, PM, APC
+    | [\x90\x98\x9e\x9f][^\x1b\x9c]*(?:\x1b\\|\x9c)   # their 8-bit forms
     | \x1b[ -/]*[0-~]?                   # any other escape (charset selection, RIS, ...)
     """,
     re.VERBOSE,
@@ -35,14 +38,12 @@ _LINE_ENDS = re.compile(r"\r\n?|[\u2028\u2029]")
 
 def normalise(text: str) -> str:
     """Return ``text`` normalised as qcode stores every document."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
     if "\r" in text or "\u2028" in text or "\u2029" in text:
         text = _LINE_ENDS.sub("\n", text)
-    if _CONTROL.search(text) is None:
-        return text
-    text = _ESCAPE_SEQUENCE.sub("", text)
-    return _CONTROL.sub("", text)
+    if _CONTROL.search(text) is not None:
+        text = _ESCAPE_SEQUENCE.sub("", text)
+        text = _CONTROL.sub("", text)
+    return text.lstrip("\ufeff")
 
 
 def control_count(text: str) -> int:

@@ -34,5 +34,6 @@ class Extracted:
 
 
 def join_lines(lines) -> str:
-    """One paragraph a line; paragraphs that hold no text are left out."""
-    return "\n".join(line for line in lines if line.strip())
+    """One paragraph a line (a manual line break inside a paragraph also breaks the line); lines that
+    hold no text are left out, so structured formats never store empty lines."""
+    return "\n".join(part for line in lines for part in line.split("\n") if part.strip())

@@ -3,8 +3,9 @@
 The speaker comes from a WebVTT voice tag (``<v Chair>``); in cues without one, a leading
 ``Name:`` stays as it is in the text. The lines of a cue are joined with a space; markup tags inside
 cues (and timestamps such as ``<00:01:02.500>``) are removed, and character references such as
-``&amp;`` become the characters they stand for. ``metadata["cues"]`` holds, for each line, ``[start, end)`` offsets in the stored
-text with the cue's start and end in seconds and its speaker, so citations can give timestamps.
+``&amp;`` become the characters they stand for. ``metadata["cues"]`` holds, for each line,
+``[start, end)`` offsets in the stored text with the cue's start and end in seconds and its speaker,
+so citations can give timestamps.
 """
 
 from __future__ import annotations
@@ -57,10 +58,13 @@ def read_cues(data: bytes, kind: str) -> Extracted:
         raise IngestError(f"not a valid {'WebVTT' if kind == 'vtt' else 'SubRip'} file ({exc})") from None
     lines, cues, offset = [], [], 0
     for caption in captions:
-        words = " ".join(_REFERENCE.sub(_unescape, _TAG.sub("", caption.text)).split())
+        # normalised again after the references are resolved (``&#27;`` is an escape), so that the
+        # offsets below hold in the stored text
+        words = " ".join(normalise(_REFERENCE.sub(_unescape, _TAG.sub("", caption.text))).split())
         if not words:
             continue
-        speaker = (getattr(caption, "voice", None) or "").strip() or None
+        voice = _REFERENCE.sub(_unescape, getattr(caption, "voice", None) or "")
+        speaker = " ".join(normalise(voice).split()) or None
         start, end = _seconds(caption.start), _seconds(caption.end)
         line = f"[{clock(start)}] {speaker}: {words}" if speaker else f"[{clock(start)}] {words}"
         if lines:

@@ -159,7 +159,7 @@ def _title(package: SafeZip, rels: dict[str, str]) -> str | None:
     part = rels.get("core-properties") or "docProps/core.xml"
     if not package.has(part):
         return None
-    for element in parse(package.read(part), "the .docx properties"):
+    for element in parse(package.read(part), f"{part} of the .docx"):
         if local(element.tag) == "title" and (element.text or "").strip():
             return element.text.strip()
     return None

@@ -1,7 +1,8 @@
 """Decoding the bytes of a text file, in a fixed order that real transcripts need.
 
-1. a byte-order mark (UTF-8, UTF-16, UTF-32);
-2. UTF-16 without a BOM, recognised by its pattern of NUL bytes;
+1. a byte-order mark (UTF-8, UTF-16, UTF-32); a few bad bytes after it (half a character at the
+   end of a cut file, a stray byte) are kept as U+FFFD with a warning;
+2. UTF-16 without a BOM, recognised by its pattern of NUL bytes (and decoding without error);
 3. strict UTF-8;
 4. UTF-8 with a few bad bytes, kept as U+FFFD, with a warning;
 5. Windows-1252 (charset-normalizer misreads it as cp1250, turning ``ï`` into ``ď``);
@@ -48,13 +49,13 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
         raise IngestError("the file is empty")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            try:
-                return _check_text(data.decode(encoding)), encoding, []
-            except UnicodeDecodeError:
-                raise IngestError(f"not text: it starts with a {encoding} byte-order mark but is not {encoding}") from None
+            found = _decode_declared(data, encoding)
+            if found is None:
+                raise IngestError(f"not text: it starts with a {encoding} byte-order mark but is not {encoding}")
+            return found
     utf16 = _utf16_without_bom(data)
     if utf16:
-        try:
+        try:  # strictly: the NUL pattern of a few bytes is weak evidence
             return _check_text(data.decode(utf16)), utf16, []
         except UnicodeDecodeError:
             pass
@@ -78,6 +79,24 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
         raise IngestError("not text (the bytes are binary, or in no encoding qcode can recognise)")
     return _check_text(str(best)), best.encoding, [
         f"the encoding was guessed as {best.encoding}: check the text"]
+
+
+def _decode_declared(data: bytes, encoding: str) -> tuple[str, str, list[str]] | None:
+    """Decode in the encoding a byte-order mark declares.
+
+    A few bad bytes (a file cut in the middle of a character, a stray byte) are kept as U+FFFD with
+    a warning, as for UTF-8 without a BOM; ``None`` when there are too many to be this encoding.
+    """
+    try:
+        return _check_text(data.decode(encoding)), encoding, []
+    except UnicodeDecodeError:
+        pass
+    text = data.decode(encoding, errors="replace")
+    bad = text.count("\ufffd") - data.decode(encoding, errors="ignore").count("\ufffd")
+    if bad > max(3, len(text) // 100):
+        return None
+    warning = f"{bad} byte sequence(s) that are not valid {encoding} were kept as the replacement character \ufffd"
+    return _check_text(text), encoding, [warning]
 
 
 def _utf8_with_replacements(data: bytes) -> tuple[str, int]:

@@ -88,15 +88,20 @@ def import_file(project, path: str | Path, *, name: str | None = None, case: str
     """Import one file as a document. Never raises for a bad file: the outcome says what happened."""
     path = Path(path)
     doc_name = clean_name(name or path.name)
+    shown = clean_name(path.name) or "(unnamed file)"
     try:
-        data_hash = None
+        if path.is_dir():
+            raise IngestError("it is a folder, not a file")
         reader_for(path)
         data = read_bytes(path)
         data_hash = hashlib.sha256(data).hexdigest()
         existing = project.documents.by_sha256(data_hash)
         if existing is not None:
+            note = ""
+            if case and project.cases.assign(case, [existing.name], create=True):
+                note = f" (now also in case {clean_name(case)})"
             return ImportOutcome(path, "skipped", existing.name,
-                                 f"skipped {path.name}: already imported as {existing.name}")
+                                 f"skipped {shown}: already imported as {existing.name}{note}")
         if project.documents.exists(doc_name):
             raise IngestError(f"a document named {doc_name!r} is already in the project "
                               "(give this file another name with --name)")
@@ -106,7 +111,7 @@ def import_file(project, path: str | Path, *, name: str | None = None, case: str
             source_file=path.name, size=len(data), encoding=extracted.encoding,
             title=title or extracted.title, metadata=extracted.metadata, case=case)
     except QcodeError as exc:
-        return ImportOutcome(path, "refused", doc_name, f"cannot import {path.name}: {exc}")
+        return ImportOutcome(path, "refused", doc_name, f"cannot import {shown}: {exc}")
     return ImportOutcome(path, "imported", document.name,
                          f"imported {document.name} ({document.characters:,} characters)",
                          extracted.warnings, document.characters)

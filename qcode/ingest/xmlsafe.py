@@ -1,7 +1,9 @@
 """Parsing untrusted XML: no DTD, no entities, no network; XML that carries a DOCTYPE is refused.
 
 A DOCTYPE has no business in a .docx or .odt part. Refusing it outright is safer than resolving
-nothing: python-docx, for one, silently cuts a paragraph at an unresolved entity.
+nothing: python-docx, for one, silently cuts a paragraph at an unresolved entity. It is looked for in
+the bytes before parsing and again in what the parser found, since an encoding (UTF-16 without a
+BOM, UTF-32, UTF-7) can hide it from a search of the bytes.
 """
 
 from __future__ import annotations
@@ -40,7 +42,10 @@ def parse(data: bytes, what: str) -> etree._Element:
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise IngestError(f"damaged {what}: {exc.msg if hasattr(exc, 'msg') else exc}") from None
+        message = exc.msg if hasattr(exc, "msg") else str(exc)
+        if "Excessive depth" in message:
+            raise IngestError(f"damaged {what}: nested too deeply (hundreds of elements inside one another)") from None
+        raise IngestError(f"damaged {what}: {message}") from None
     if root is None:
         raise IngestError(f"damaged {what}: no XML content")
     # whatever encoding hid it from the probe above, the parser saw any DOCTYPE: refuse it still
