@@ -28,7 +28,7 @@ def test_the_wheel_holds_the_data_folders(wheel):
     assert "qcode/_data/projects/iom-indonesia/documents/interview-iom-programme-officer.docx" in names
     assert any(n.startswith("qcode/_data/seeds/") and n.endswith(".txt") for n in names)
     assert any(n.startswith("qcode/_data/codebooks/") for n in names)
-    assert "qcode/cli.py" in names and not any(n.startswith("tests/") for n in names)
+    assert "qcode/cli/__init__.py" in names and not any(n.startswith("tests/") for n in names)
 
 
 def test_an_installed_wheel_builds_the_demo_away_from_the_checkout(wheel, tmp_path):
