@@ -240,3 +240,12 @@ def test_a_failed_action_leaves_nothing_behind(project):
             raise RuntimeError("boom")
     assert project.cases.list() == []
     assert not project.db.conn.in_transaction
+
+
+def test_a_rolled_back_action_leaves_no_stale_coder(project):
+    add_doc(project)
+    with pytest.raises(QcodeError):
+        project.codings.add_many([CodingRequest("a.txt", 0, 5, "A", coder="bob"),
+                                  CodingRequest("a.txt", 0, 500, "A", coder="bob")])
+    assert project.codings.add("a.txt", 0, 5, "A", coder="bob").added == 1
+    assert [c.coder for c in project.codings.list()] == ["bob"]

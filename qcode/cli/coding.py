@@ -67,35 +67,33 @@ def code(project: Path, document: str | None, start: int | None, end: int | None
 
 def _read_jsonl(path: Path) -> list[CodingRequest]:
     try:
-        handle = open(path, encoding="utf-8-sig")
+        with open(path, encoding="utf-8-sig") as handle:
+            lines = handle.read().splitlines()
     except OSError as exc:
         fail(f"cannot read {path}: {exc.strerror}")
+    except UnicodeDecodeError:
+        fail(f"{path}: not UTF-8 text")
     requests = []
-    with handle:
-        try:
-            lines = list(handle)
-        except UnicodeDecodeError:
-            fail(f"{path}: not UTF-8 text")
+    loads = json.loads
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            item = json.loads(line)
+            item = loads(line)
+            document, start, end, code = item["document"], item["start"], item["end"], item["code"]
+            memo, coder = item.get("memo"), item.get("coder")
         except json.JSONDecodeError as exc:
             fail(f"{path.name}, line {number}: not JSON ({exc.msg})")
-        if not isinstance(item, dict):
+        except KeyError as exc:
+            fail(f"{path.name}, line {number}: missing {exc.args[0]}")
+        except (TypeError, AttributeError):
             fail(f"{path.name}, line {number}: expected an object")
-        missing = [k for k in ("document", "start", "end", "code") if k not in item]
-        if missing:
-            fail(f"{path.name}, line {number}: missing {', '.join(missing)}")
-        start, end = item["start"], item["end"]
         if type(start) is not int or type(end) is not int:
             fail(f"{path.name}, line {number}: start and end must be whole numbers")
-        if not all(isinstance(item.get(k), str) for k in ("document", "code")) or \
-                not all(item.get(k) is None or isinstance(item[k], str) for k in ("memo", "coder")):
+        if type(document) is not str or type(code) is not str or not (memo is None or type(memo) is str) \
+                or not (coder is None or type(coder) is str):
             fail(f"{path.name}, line {number}: document, code, memo and coder must be strings")
-        requests.append(CodingRequest(item["document"], start, end, item["code"], item.get("memo"),
-                                      item.get("coder")))
+        requests.append(CodingRequest(document, start, end, code, memo, coder))
     return requests
 
 

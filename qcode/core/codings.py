@@ -13,7 +13,7 @@ from typing import Iterable
 from qcode.core import actions
 from qcode.core.errors import NotFound, QcodeError
 from qcode.core.models import Coding
-from qcode.core.schema import now
+from qcode.core.schema import new_guids, now
 from qcode.core.text import check_span
 
 
@@ -55,6 +55,8 @@ class Codings:
             code_ids: dict[str, int] = {}
             stamp = now()
             rows, memos = [], []
+            requests = list(requests)
+            guids = new_guids(len(requests))
             for number, req in enumerate(requests, start=1):
                 where = f"{label}line {number}: " if label else ""
                 if req.document not in documents:
@@ -78,7 +80,7 @@ class Codings:
                         raise QcodeError(f"{where}{req.code} is a category, not codable: code one of its children")
                 if req.coder not in coders:
                     coders[req.coder] = self.project.coder_id(req.coder)
-                guid = str(uuid.uuid4())
+                guid = guids[number - 1]
                 rows.append((guid, doc_id, code_ids[req.code], coders[req.coder], req.start, req.end, stamp))
                 if req.memo:
                     memos.append((req.memo, doc_id, code_ids[req.code], coders[req.coder], req.start, req.end))
@@ -90,7 +92,10 @@ class Codings:
             report.unchanged = len(rows) - report.added
             if memos:
                 self._set_memos(memos, stamp)
-            added_guids = self._existing_guids([r[0] for r in rows]) if report.added else []
+            if report.added == len(rows):
+                added_guids = [r[0] for r in rows]
+            else:
+                added_guids = self._existing_guids([r[0] for r in rows]) if report.added else []
             report.guids = added_guids
             if report.added or memos:
                 actions.record(db, "code", f"applied {report.added} coding(s)",

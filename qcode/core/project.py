@@ -26,7 +26,6 @@ class Project:
         self.path = path
         self.db = db
         self.coder = coder_name(coder)
-        self._coder_ids: dict[str, int] = {}
         self.documents = Documents(self)
         self.cases = Cases(self)
         self.attributes = Attributes(self)
@@ -54,12 +53,13 @@ class Project:
         return store.write(self.db)
 
     def coder_id(self, name: str | None = None) -> int:
-        """The id of coder ``name`` (default: this session's coder), created on first write."""
+        """The id of coder ``name`` (default: this session's coder), created on first write.
+
+        Not cached: a cached id would outlive the rollback of the transaction that created it.
+        """
         name = coder_name(name) if name else self.coder
-        if name not in self._coder_ids:
-            with self.write() as db:
-                self._coder_ids[name] = coder_id(db, name)
-        return self._coder_ids[name]
+        with self.write() as db:
+            return coder_id(db, name)
 
     def summary(self) -> dict[str, int]:
         conn = self.db.conn

@@ -6,6 +6,7 @@ qcode project. Opening a project made by an older qcode migrates it, after a ful
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -150,6 +151,21 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     lambda conn: _run_script(conn, SCHEMA_V1),
 ]
+
+
+def new_guids(count: int) -> list[str]:
+    """``count`` random (version 4) GUIDs, made from one read of the system's random source.
+
+    ``uuid.uuid4()`` per row costs a quarter of the time of applying 20,000 codings.
+    """
+    raw = bytearray(os.urandom(16 * count))
+    guids = []
+    for i in range(0, 16 * count, 16):
+        raw[i + 6] = (raw[i + 6] & 0x0F) | 0x40  # version 4
+        raw[i + 8] = (raw[i + 8] & 0x3F) | 0x80  # RFC 4122 variant
+        h = raw[i:i + 16].hex()
+        guids.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    return guids
 
 
 def now() -> str:

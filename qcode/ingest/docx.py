@@ -58,11 +58,16 @@ class _Walker:
 
     def _inline(self, element, parts: list[str], boxes: list[str]) -> None:
         for child in element:
-            name = local(child.tag)
-            if name in _SKIP:
+            tag = child.tag
+            if not isinstance(tag, str):
                 continue
+            name = tag[tag.find("}") + 1:]  # the local name, inline: this loop runs for every run
             if name == "t":
                 parts.append(child.text or "")
+            elif name == "r":
+                self._inline(child, parts, boxes)
+            elif name in _SKIP:
+                continue
             elif name == "tab" or name == "ptab":
                 parts.append("\t")
             elif name in ("br", "cr"):
