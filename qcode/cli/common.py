@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
 import click
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from qcode import __version__
 from qcode.core import QcodeError, open_project
-
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+from qcode.core.text import normalise
 
 EXIT_REFUSED = 1
 EXIT_INTERNAL = 70
@@ -27,9 +23,27 @@ coder_option = click.option("--coder", metavar="NAME",
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
+@lru_cache(maxsize=2)
+def console(stderr: bool = False):
+    """A Rich console (imported when a table or progress bar is drawn: most commands need none)."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def terminal_safe(message: str) -> str:
+    """No escape sequences or control characters reach the terminal, whatever a message quotes."""
+    return normalise(message)
+
+
 def say(message: str) -> None:
-    """A message for people, on stderr, never parsed as markup."""
-    err.print(Text(message))
+    """A message for people, on stderr, plain text."""
+    sys.stderr.write(terminal_safe(message) + "\n")
+
+
+def show(message: str) -> None:
+    """A line of output, on stdout, plain text."""
+    sys.stdout.write(terminal_safe(message) + "\n")
 
 
 def fail(message: str, code: int = EXIT_REFUSED):
@@ -42,7 +56,7 @@ def usage(message: str):
 
 
 def _report(message: str, code: int) -> int:
-    err.print(Text(f"qcode: {message}"))
+    say(f"qcode: {message}")
     return code
 
 
@@ -52,10 +66,13 @@ def print_json(data: Any) -> None:
 
 def table(columns: Iterable[str], rows: Iterable[Iterable[Any]], title: str | None = None) -> None:
     """A table for people; every cell is plain text (document text is data, never markup)."""
+    from rich.table import Table
+    from rich.text import Text
+
     view = Table(*columns, title=title, title_justify="left", show_edge=False, pad_edge=False)
     for row in rows:
-        view.add_row(*(Text(str(cell)) for cell in row))
-    out.print(view)
+        view.add_row(*(Text(terminal_safe(str(cell))) for cell in row))
+    console().print(view)
 
 
 class QcodeGroup(click.Group):

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.text import Text
 
 from qcode.cli.coding import _code_table
-from qcode.cli.common import _open, cli, out, say, table
+from qcode.cli.common import _open, cli, say, show, table
 
 # --- demo ---------------------------------------------------------------------------------------
 
@@ -38,9 +37,9 @@ def _summary(project: Path) -> None:
         codes, code_counts, tree = p.codes.list(), p.codes.counts(), p.codes.tree()
         name = p.name
     totals = {c.id: sum(code_counts.get(i, 0) for i in tree.descendants(c.id)) for c in codes}
-    out.print(Text(name, style="bold"))
-    out.print(Text(f"{counts['documents']} documents, {counts['cases']} cases, {counts['codes']} codes, "
-                   f"{counts['codings']} codings, {counts['memos']} memos"))
+    show(name)
+    show(f"{counts['documents']} documents, {counts['cases']} cases, {counts['codes']} codes, "
+         f"{counts['codings']} codings, {counts['memos']} memos")
     table(("document", "format", "characters", "codings", "case"),
           [(d.name, d.format, f"{d.characters:,}", d.codings, ", ".join(d.cases)) for d in docs])
     _code_table(codes, code_counts, totals)

@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import click
-from rich.text import Text
 
 from qcode.cli.common import (
     EXIT_REFUSED,
@@ -14,13 +13,14 @@ from qcode.cli.common import (
     _report,
     cli,
     coder_option,
-    err,
+    console,
     json_option,
-    out,
     print_json,
     project_argument,
     say,
+    show,
     table,
+    terminal_safe,
     usage,
 )
 from qcode.core import create_project
@@ -108,10 +108,10 @@ def _progress(files: tuple[Path, ...]):
         return
     from rich.progress import Progress
 
-    with Progress(console=err, transient=True) as progress:
+    with Progress(console=console(stderr=True), transient=True) as progress:
         task = progress.add_task("importing", total=len(files))
         for path in files:
-            progress.update(task, description=Text(path.name[:40]).plain)
+            progress.update(task, description=terminal_safe(path.name)[:40])
             yield path
             progress.advance(task)
 
@@ -152,4 +152,4 @@ def title(project: Path, document: str, new_title: str | None, coder: str | None
     """Show a document's title, or set it (for citations)."""
     with _open(project, coder) as p:
         doc = p.documents.set_title(document, new_title) if new_title is not None else p.documents.get(document)
-    out.print(Text(doc.title or ""))
+    show(doc.title or "")
