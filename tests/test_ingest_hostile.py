@@ -35,7 +35,7 @@ def project(tmp_path):
 
 def _state(project):
     return (project.summary(), [(d.name, d.characters) for d in project.documents.list()],
-            project.db.conn.execute("SELECT count(*) FROM actions").fetchone()[0])
+            project.conn.execute("SELECT count(*) FROM actions").fetchone()[0])
 
 
 def refused(project, path: Path, match: str | None = None):

@@ -21,7 +21,7 @@ def add_doc(project, name="a.txt", text="Hello world. Second sentence.\nNext lin
 def test_a_new_project_uses_wal_foreign_keys_and_the_schema_version(tmp_path):
     path = tmp_path / "p.qcode"
     with create_project(path) as p:
-        conn = p.db.conn
+        conn = p.conn
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -83,7 +83,7 @@ def test_an_older_project_is_backed_up_then_migrated(tmp_path):
     conn.commit()
     conn.close()
     with open_project(path) as p:
-        assert p.db.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert p.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         add_doc(p)
         assert p.summary()["documents"] == 1
     backup = tmp_path / "old.qcode.v0-backup"
@@ -228,7 +228,7 @@ def test_memos_on_project_document_code_and_coding(project):
 def test_every_write_is_logged_as_an_action(project):
     add_doc(project)
     project.codings.add("a.txt", 0, 5, "Role set")
-    kinds = [r[0] for r in project.db.conn.execute("SELECT kind FROM actions ORDER BY id")]
+    kinds = [r[0] for r in project.conn.execute("SELECT kind FROM actions ORDER BY id")]
     assert kinds == ["import", "code"]
 
 
@@ -239,7 +239,7 @@ def test_a_failed_action_leaves_nothing_behind(project):
             project.cases.add("IOM")
             raise RuntimeError("boom")
     assert project.cases.list() == []
-    assert not project.db.conn.in_transaction
+    assert not project.conn.in_transaction
 
 
 def test_a_rolled_back_action_leaves_no_stale_coder(project):
@@ -249,3 +249,9 @@ def test_a_rolled_back_action_leaves_no_stale_coder(project):
                                   CodingRequest("a.txt", 0, 500, "A", coder="bob")])
     assert project.codings.add("a.txt", 0, 5, "A", coder="bob").added == 1
     assert [c.coder for c in project.codings.list()] == ["bob"]
+
+
+def test_sqlite_utils_sees_the_same_connection(project):
+    add_doc(project)
+    assert project.db.conn is project.conn
+    assert project.db["documents"].count == 1

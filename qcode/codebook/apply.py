@@ -67,8 +67,7 @@ def _fields(code: CodebookCode) -> dict:
 def apply(project, book: Codebook, *, source: str = "codebook") -> ApplyReport:
     """Merge ``book`` into the project, in one transaction."""
     report = ApplyReport()
-    with project.write() as db:
-        conn = db.conn
+    with project.write() as conn:
         rows = {r[0]: r for r in conn.execute(
             "SELECT id, guid, parent_id, name, color, shortcut, description, codable, details FROM codes")}
         by_guid = {r[1]: r[0] for r in rows.values()}
@@ -131,7 +130,7 @@ def apply(project, book: Codebook, *, source: str = "codebook") -> ApplyReport:
                 "licence": book.licence, "language": book.language, "authors": book.authors,
                 "changelog": book.changelog}
         project.set_meta(META_KEY, json.dumps(meta, ensure_ascii=False))
-        actions.record(db, "codebook-apply", f"applied codebook {source}",
+        actions.record(conn, "codebook-apply", f"applied codebook {source}",
                        {"added": len(report.added), "changed": len(report.changed)}, project.coder_id())
     return report
 

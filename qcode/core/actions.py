@@ -13,10 +13,10 @@ from typing import Any
 from qcode.core.schema import now
 
 
-def record(db, kind: str, summary: str, payload: dict[str, Any], coder_id: int | None,
+def record(conn, kind: str, summary: str, payload: dict[str, Any], coder_id: int | None,
            guid: str | None = None) -> bool:
     """Log an action inside the caller's transaction. False when an action with ``guid`` exists."""
-    cur = db.conn.execute(
+    cur = conn.execute(
         "INSERT INTO actions (guid, at, coder_id, kind, summary, payload) VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT(guid) DO NOTHING",
         (guid or str(uuid.uuid4()), now(), coder_id, kind, summary,
@@ -25,12 +25,12 @@ def record(db, kind: str, summary: str, payload: dict[str, Any], coder_id: int |
     return cur.rowcount == 1
 
 
-def already_done(db, guid: str) -> bool:
-    return db.conn.execute("SELECT 1 FROM actions WHERE guid = ?", (guid,)).fetchone() is not None
+def already_done(conn, guid: str) -> bool:
+    return conn.execute("SELECT 1 FROM actions WHERE guid = ?", (guid,)).fetchone() is not None
 
 
-def recent(db, limit: int = 20) -> list[dict[str, Any]]:
-    rows = db.conn.execute(
+def recent(conn, limit: int = 20) -> list[dict[str, Any]]:
+    rows = conn.execute(
         "SELECT a.guid, a.at, c.name, a.kind, a.summary, a.undone FROM actions a"
         " LEFT JOIN coders c ON c.id = a.coder_id ORDER BY a.id DESC LIMIT ?", (limit,)).fetchall()
     return [dict(zip(("guid", "at", "coder", "kind", "summary", "undone"), r)) for r in rows]

@@ -23,32 +23,32 @@ TYPES = ("text", "integer", "float", "date", "boolean")
 class Cases:
     def __init__(self, project):
         self.project = project
-        self.db = project.db
+        self.conn = project.conn
 
     def _id(self, name: str, create: bool = False) -> int:
         name = clean_name(name)
-        row = self.db.conn.execute("SELECT id FROM cases WHERE name = ?", (name,)).fetchone()
+        row = self.conn.execute("SELECT id FROM cases WHERE name = ?", (name,)).fetchone()
         if row:
             return row[0]
         if not create:
             raise NotFound(f"no case {name!r} in this project")
         if not name:
             raise QcodeError("a case needs a name")
-        return self.db.conn.execute("INSERT INTO cases (guid, name, created) VALUES (?, ?, ?)",
+        return self.conn.execute("INSERT INTO cases (guid, name, created) VALUES (?, ?, ?)",
                                     (str(uuid.uuid4()), name, now())).lastrowid
 
     def add(self, name: str, description: str = "") -> Case:
         name = clean_name(name)
-        with self.project.write() as db:
-            if db.conn.execute("SELECT 1 FROM cases WHERE name = ?", (name,)).fetchone():
+        with self.project.write() as conn:
+            if conn.execute("SELECT 1 FROM cases WHERE name = ?", (name,)).fetchone():
                 raise Refused(f"a case named {name!r} already exists")
             case_id = self._id(name, create=True)
-            db.conn.execute("UPDATE cases SET description = ? WHERE id = ?", (description, case_id))
-            actions.record(db, "case", f"added case {name}", {"case": case_id}, self.project.coder_id())
+            conn.execute("UPDATE cases SET description = ? WHERE id = ?", (description, case_id))
+            actions.record(conn, "case", f"added case {name}", {"case": case_id}, self.project.coder_id())
         return self.get(name)
 
     def get(self, name: str) -> Case:
-        row = self.db.conn.execute(
+        row = self.conn.execute(
             "SELECT id, guid, name, description, (SELECT count(*) FROM case_documents WHERE case_id = cases.id)"
             " FROM cases WHERE name = ?", (clean_name(name),)).fetchone()
         if row is None:
@@ -56,62 +56,62 @@ class Cases:
         return Case(*row)
 
     def list(self) -> list[Case]:
-        rows = self.db.conn.execute(
+        rows = self.conn.execute(
             "SELECT id, guid, name, description, (SELECT count(*) FROM case_documents WHERE case_id = cases.id)"
             " FROM cases ORDER BY name").fetchall()
         return [Case(*r) for r in rows]
 
     def documents_of(self, name: str) -> list[str]:
         case_id = self._id(name)
-        return [r[0] for r in self.db.conn.execute(
+        return [r[0] for r in self.conn.execute(
             "SELECT d.name FROM case_documents cd JOIN documents d ON d.id = cd.document_id"
             " WHERE cd.case_id = ? ORDER BY d.id", (case_id,))]
 
     def assign(self, case: str, documents: Iterable[str], create: bool = False) -> int:
         """Put documents into a case; returns how many were not in it yet."""
-        with self.project.write() as db:
+        with self.project.write() as conn:
             case_id = self._id(case, create=create)
             added = 0
             for ref in documents:
                 doc = self.project.documents.get(ref)
-                added += db.conn.execute(
+                added += conn.execute(
                     "INSERT INTO case_documents (case_id, document_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                     (case_id, doc.id)).rowcount
-            actions.record(db, "assign", f"assigned {added} document(s) to case {clean_name(case)}",
+            actions.record(conn, "assign", f"assigned {added} document(s) to case {clean_name(case)}",
                            {"case": case_id}, self.project.coder_id())
         return added
 
     def unassign(self, case: str, documents: Iterable[str]) -> int:
-        with self.project.write() as db:
+        with self.project.write() as conn:
             case_id = self._id(case)
             removed = 0
             for ref in documents:
                 doc = self.project.documents.get(ref)
-                removed += db.conn.execute("DELETE FROM case_documents WHERE case_id = ? AND document_id = ?",
+                removed += conn.execute("DELETE FROM case_documents WHERE case_id = ? AND document_id = ?",
                                            (case_id, doc.id)).rowcount
-            actions.record(db, "unassign", f"removed {removed} document(s) from case {clean_name(case)}",
+            actions.record(conn, "unassign", f"removed {removed} document(s) from case {clean_name(case)}",
                            {"case": case_id}, self.project.coder_id())
         return removed
 
     def rename(self, name: str, new_name: str) -> Case:
         new_name = clean_name(new_name)
-        with self.project.write() as db:
+        with self.project.write() as conn:
             case_id = self._id(name)
             if not new_name:
                 raise QcodeError("a case needs a name")
-            if db.conn.execute("SELECT 1 FROM cases WHERE name = ? AND id <> ?", (new_name, case_id)).fetchone():
+            if conn.execute("SELECT 1 FROM cases WHERE name = ? AND id <> ?", (new_name, case_id)).fetchone():
                 raise Refused(f"a case named {new_name!r} already exists")
-            db.conn.execute("UPDATE cases SET name = ? WHERE id = ?", (new_name, case_id))
-            actions.record(db, "rename-case", f"renamed case {name} to {new_name}",
+            conn.execute("UPDATE cases SET name = ? WHERE id = ?", (new_name, case_id))
+            actions.record(conn, "rename-case", f"renamed case {name} to {new_name}",
                            {"case": case_id, "before": name}, self.project.coder_id())
         return self.get(new_name)
 
     def delete(self, name: str) -> None:
         """Delete a case; its documents stay in the project."""
-        with self.project.write() as db:
+        with self.project.write() as conn:
             case_id = self._id(name)
-            db.conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
-            actions.record(db, "delete-case", f"deleted case {name}", {"case": case_id}, self.project.coder_id())
+            conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+            actions.record(conn, "delete-case", f"deleted case {name}", {"case": case_id}, self.project.coder_id())
 
 
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -135,7 +135,7 @@ def infer_type(values: Iterable[str]) -> str:
 class Attributes:
     def __init__(self, project):
         self.project = project
-        self.db = project.db
+        self.conn = project.conn
 
     def _attribute_id(self, name: str, scope: str, type_: str | None = None) -> int:
         if scope not in SCOPES:
@@ -143,12 +143,12 @@ class Attributes:
         name = clean_name(name)
         if not name:
             raise QcodeError("an attribute needs a name")
-        row = self.db.conn.execute("SELECT id FROM attributes WHERE name = ? AND scope = ?", (name, scope)).fetchone()
+        row = self.conn.execute("SELECT id FROM attributes WHERE name = ? AND scope = ?", (name, scope)).fetchone()
         if row:
             return row[0]
         if type_ is not None and type_ not in TYPES:
             raise QcodeError(f"unknown attribute type {type_!r} (one of {', '.join(TYPES)})")
-        return self.db.conn.execute(
+        return self.conn.execute(
             "INSERT INTO attributes (guid, name, scope, type) VALUES (?, ?, ?, ?)",
             (str(uuid.uuid4()), name, scope, type_ or "text")).lastrowid
 
@@ -160,31 +160,31 @@ class Attributes:
     def set(self, scope: str, target: str, name: str, value: str, *, type_: str | None = None,
             create_case: bool = False) -> None:
         """Give ``target`` (a case or document name) the value ``value`` for attribute ``name``."""
-        with self.project.write() as db:
+        with self.project.write() as conn:
             self._set(scope, target, name, value, type_, create_case)
-            actions.record(db, "attribute", f"set {name}={value} on {scope} {target}",
+            actions.record(conn, "attribute", f"set {name}={value} on {scope} {target}",
                            {"scope": scope, "target": target, "name": name}, self.project.coder_id())
 
     def _set(self, scope, target, name, value, type_=None, create_case=False) -> None:
         attribute_id = self._attribute_id(name, scope, type_)
         column, target_id = self._target(scope, target, create_case)
         value = " ".join(str(value).split())
-        self.db.conn.execute(f"DELETE FROM attribute_values WHERE attribute_id = ? AND {column} = ?",
+        self.conn.execute(f"DELETE FROM attribute_values WHERE attribute_id = ? AND {column} = ?",
                              (attribute_id, target_id))
         if value:
-            self.db.conn.execute(f"INSERT INTO attribute_values (attribute_id, {column}, value) VALUES (?, ?, ?)",
+            self.conn.execute(f"INSERT INTO attribute_values (attribute_id, {column}, value) VALUES (?, ?, ?)",
                                  (attribute_id, target_id, value))
 
     def unset(self, scope: str, target: str, name: str) -> bool:
-        with self.project.write() as db:
-            row = db.conn.execute("SELECT id FROM attributes WHERE name = ? AND scope = ?",
+        with self.project.write() as conn:
+            row = conn.execute("SELECT id FROM attributes WHERE name = ? AND scope = ?",
                                   (clean_name(name), scope)).fetchone()
             if row is None:
                 raise NotFound(f"no {scope} attribute {name!r} in this project")
             column, target_id = self._target(scope, target, False)
-            removed = db.conn.execute(f"DELETE FROM attribute_values WHERE attribute_id = ? AND {column} = ?",
+            removed = conn.execute(f"DELETE FROM attribute_values WHERE attribute_id = ? AND {column} = ?",
                                       (row[0], target_id)).rowcount
-            actions.record(db, "attribute", f"unset {name} on {scope} {target}",
+            actions.record(conn, "attribute", f"unset {name} on {scope} {target}",
                            {"scope": scope, "target": target, "name": name}, self.project.coder_id())
         return bool(removed)
 
@@ -200,7 +200,7 @@ class Attributes:
         if len(set(names)) != len(names):
             raise QcodeError(f"{source}: an attribute column appears twice")
         created_cases = 0
-        with self.project.write() as db:
+        with self.project.write() as conn:
             for column, name in enumerate(names, start=1):
                 self._attribute_id(name, scope, infer_type(r[column] if column < len(r) else "" for r in rows))
             for number, row in enumerate(rows, start=2):
@@ -209,11 +209,11 @@ class Attributes:
                     raise QcodeError(f"{source}, row {number}: the first cell names no {scope}")
                 if scope == "document" and not self.project.documents.exists(target):
                     raise NotFound(f"{source}, row {number}: no document {target!r} in this project")
-                if scope == "case" and db.conn.execute("SELECT 1 FROM cases WHERE name = ?", (target,)).fetchone() is None:
+                if scope == "case" and conn.execute("SELECT 1 FROM cases WHERE name = ?", (target,)).fetchone() is None:
                     created_cases += 1
                 for column, name in enumerate(names, start=1):
                     self._set(scope, target, name, row[column] if column < len(row) else "", create_case=True)
-            actions.record(db, "attribute-import", f"imported attributes from {source}",
+            actions.record(conn, "attribute-import", f"imported attributes from {source}",
                            {"scope": scope, "rows": len(rows)}, self.project.coder_id())
         return {"rows": len(rows), "attributes": len(names), "cases_created": created_cases}
 
@@ -221,14 +221,14 @@ class Attributes:
         """``{case or document name: {attribute: value}}``."""
         table, column = ("cases", "case_id") if scope == "case" else ("documents", "document_id")
         result: dict[str, dict[str, str]] = {}
-        for target, name, value in self.db.conn.execute(
+        for target, name, value in self.conn.execute(
                 f"SELECT t.name, a.name, v.value FROM attribute_values v JOIN attributes a ON a.id = v.attribute_id"
                 f" JOIN {table} t ON t.id = v.{column} ORDER BY t.name, a.name"):
             result.setdefault(target, {})[name] = value
         return result
 
     def list(self) -> list[dict]:
-        rows = self.db.conn.execute(
+        rows = self.conn.execute(
             "SELECT a.name, a.scope, a.type, (SELECT count(*) FROM attribute_values v WHERE v.attribute_id = a.id)"
             " FROM attributes a ORDER BY a.scope, a.name").fetchall()
         return [dict(zip(("name", "scope", "type", "values"), r)) for r in rows]

@@ -21,11 +21,11 @@ def coder_name(explicit: str | None = None) -> str:
     return login or "unknown"
 
 
-def coder_id(db, name: str) -> int:
+def coder_id(conn, name: str) -> int:
     """The id of coder ``name``, created on first use (call inside a write transaction)."""
-    row = db.conn.execute("SELECT id FROM coders WHERE name = ?", (name,)).fetchone()
+    row = conn.execute("SELECT id FROM coders WHERE name = ?", (name,)).fetchone()
     if row:
         return row[0]
-    cur = db.conn.execute("INSERT INTO coders (guid, name, created) VALUES (?, ?, ?)",
+    cur = conn.execute("INSERT INTO coders (guid, name, created) VALUES (?, ?, ?)",
                           (str(uuid.uuid4()), name, now()))
     return cur.lastrowid

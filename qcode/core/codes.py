@@ -77,10 +77,10 @@ class CodeTree:
 class Codes:
     def __init__(self, project):
         self.project = project
-        self.db = project.db
+        self.conn = project.conn
 
     def tree(self) -> CodeTree:
-        return CodeTree(self.db.conn.execute("SELECT id, parent_id, name FROM codes").fetchall())
+        return CodeTree(self.conn.execute("SELECT id, parent_id, name FROM codes").fetchall())
 
     def ensure(self, path: str, tree: CodeTree | None = None) -> tuple[int, list[str]]:
         """The id of the code at ``path``, creating missing codes (inside a write transaction).
@@ -93,7 +93,7 @@ class Codes:
             code_id = tree.by_key.get((parent, name))
             if code_id is None:
                 position = len(tree.children.get(parent, ()))
-                cur = self.db.conn.execute(
+                cur = self.conn.execute(
                     "INSERT INTO codes (guid, parent_id, name, position, created) VALUES (?, ?, ?, ?, ?)",
                     (str(uuid.uuid4()), parent, name, position, now()))
                 code_id = cur.lastrowid
@@ -112,7 +112,7 @@ class Codes:
     def list(self) -> list[Code]:
         """Every code, in tree order (depth first, by position then name)."""
         tree = self.tree()
-        rows = {r[0]: r for r in self.db.conn.execute(
+        rows = {r[0]: r for r in self.conn.execute(
             "SELECT id, guid, parent_id, name, color, shortcut, description, codable, position, details FROM codes")}
         ordered: list[Code] = []
 
@@ -126,10 +126,10 @@ class Codes:
 
     def counts(self) -> dict[int, int]:
         """Codings per code id (the code alone, not its children)."""
-        return dict(self.db.conn.execute("SELECT code_id, count(*) FROM codings GROUP BY code_id"))
+        return dict(self.conn.execute("SELECT code_id, count(*) FROM codings GROUP BY code_id"))
 
     def _code(self, code_id: int, tree: CodeTree) -> Code:
-        row = self.db.conn.execute(
+        row = self.conn.execute(
             "SELECT id, guid, parent_id, name, color, shortcut, description, codable, position, details FROM codes"
             " WHERE id = ?", (code_id,)).fetchone()
         return self._from_row(row, tree)
@@ -146,7 +146,7 @@ class CodeEditor:
 
     def __init__(self, project):
         self.project = project
-        self.db = project.db
+        self.conn = project.conn
 
     def _require(self, tree: CodeTree, path: str) -> int:
         code_id = tree.find(path)
@@ -162,14 +162,14 @@ class CodeEditor:
 
     def add(self, path: str, *, guid: str | None = None, **fields) -> int:
         """Add a code (its parents are created as needed); refuses a path that exists."""
-        with self.project.write() as db:
+        with self.project.write() as conn:
             tree = self.project.codes.tree()
             if tree.find(path) is not None:
                 raise QcodeError(f"code {path!r} already exists")
             code_id, created = self.project.codes.ensure(path, tree)
             if guid or fields:
                 self._update(code_id, guid=guid, **fields)
-            actions.record(db, "code-add", f"added code {path}", {"codes": created}, self.project.coder_id())
+            actions.record(conn, "code-add", f"added code {path}", {"codes": created}, self.project.coder_id())
         return code_id
 
     def _update(self, code_id: int, *, guid: str | None = None, **fields) -> None:
@@ -185,38 +185,38 @@ class CodeEditor:
             fields["codable"] = int(bool(fields["codable"]))
         if fields:
             columns = ", ".join(f"{name} = ?" for name in fields)
-            self.db.conn.execute(f"UPDATE codes SET {columns} WHERE id = ?", (*fields.values(), code_id))
+            self.conn.execute(f"UPDATE codes SET {columns} WHERE id = ?", (*fields.values(), code_id))
 
     def update(self, path: str, **fields) -> None:
-        with self.project.write() as db:
+        with self.project.write() as conn:
             code_id = self._require(self.project.codes.tree(), path)
             before = self._row(code_id)
             self._update(code_id, **fields)
-            actions.record(db, "code-update", f"changed code {path}", {"code": code_id, "before": before},
+            actions.record(conn, "code-update", f"changed code {path}", {"code": code_id, "before": before},
                            self.project.coder_id())
 
     def _row(self, code_id: int) -> dict:
-        cur = self.db.conn.execute("SELECT * FROM codes WHERE id = ?", (code_id,))
+        cur = self.conn.execute("SELECT * FROM codes WHERE id = ?", (code_id,))
         return dict(zip([d[0] for d in cur.description], cur.fetchone()))
 
     def rename(self, path: str, new_name: str) -> str:
         new_name = clean_name(new_name)
         if not new_name or SEPARATOR in new_name:
             raise QcodeError(f"not a code name: {new_name!r} (names cannot be empty or contain '/')")
-        with self.project.write() as db:
+        with self.project.write() as conn:
             tree = self.project.codes.tree()
             code_id = self._require(tree, path)
             parent = tree.nodes[code_id].parent_id
             self._check_free(tree, parent, new_name, moving=code_id)
-            db.conn.execute("UPDATE codes SET name = ? WHERE id = ?", (new_name, code_id))
+            conn.execute("UPDATE codes SET name = ? WHERE id = ?", (new_name, code_id))
             new_path = (tree.path(parent) + SEPARATOR if parent is not None else "") + new_name
-            actions.record(db, "code-rename", f"renamed code {path} to {new_path}",
+            actions.record(conn, "code-rename", f"renamed code {path} to {new_path}",
                            {"code": code_id, "before": tree.nodes[code_id].name}, self.project.coder_id())
         return new_path
 
     def move(self, path: str, new_parent: str | None) -> str:
         """Move a code (with its children) under ``new_parent`` (``None``: to the top)."""
-        with self.project.write() as db:
+        with self.project.write() as conn:
             tree = self.project.codes.tree()
             code_id = self._require(tree, path)
             parent_id = None if not new_parent else self._require(tree, new_parent)
@@ -225,9 +225,9 @@ class CodeEditor:
             name = tree.nodes[code_id].name
             self._check_free(tree, parent_id, name, moving=code_id)
             position = len(tree.children.get(parent_id, ()))
-            db.conn.execute("UPDATE codes SET parent_id = ?, position = ? WHERE id = ?", (parent_id, position, code_id))
+            conn.execute("UPDATE codes SET parent_id = ?, position = ? WHERE id = ?", (parent_id, position, code_id))
             new_path = (tree.path(parent_id) + SEPARATOR if parent_id is not None else "") + name
-            actions.record(db, "code-move", f"moved code {path} to {new_path}",
+            actions.record(conn, "code-move", f"moved code {path} to {new_path}",
                            {"code": code_id, "before": tree.nodes[code_id].parent_id}, self.project.coder_id())
         return new_path
 
@@ -236,14 +236,13 @@ class CodeEditor:
 
         A coding that ``target`` already has (same document, span and coder) is not duplicated.
         """
-        with self.project.write() as db:
+        with self.project.write() as conn:
             tree = self.project.codes.tree()
             source_id, target_id = self._require(tree, source), self._require(tree, target)
             if source_id == target_id:
                 raise QcodeError("a code cannot be merged into itself")
             if target_id in tree.descendants(source_id):
                 raise QcodeError(f"cannot merge {source!r} into its own child {target!r}")
-            conn = db.conn
             for child in tree.children.get(source_id, ()):
                 self._check_free(tree, target_id, tree.nodes[child].name)
             conn.execute("UPDATE codes SET parent_id = ? WHERE parent_id = ?", (target_id, source_id))
@@ -253,25 +252,25 @@ class CodeEditor:
             conn.execute("DELETE FROM codings WHERE code_id = ?", (source_id,))
             conn.execute("UPDATE memos SET code_id = ? WHERE code_id = ?", (target_id, source_id))
             conn.execute("DELETE FROM codes WHERE id = ?", (source_id,))
-            actions.record(db, "code-merge", f"merged code {source} into {target}",
+            actions.record(conn, "code-merge", f"merged code {source} into {target}",
                            {"source": source, "target": target, "codings": moved, "duplicates": duplicates},
                            self.project.coder_id())
         return {"codings": moved, "duplicates": duplicates}
 
     def delete(self, path: str, *, force: bool = False) -> dict[str, int]:
         """Delete a code and the codes below it; refused while any has codings, unless ``force``."""
-        with self.project.write() as db:
+        with self.project.write() as conn:
             tree = self.project.codes.tree()
             code_id = self._require(tree, path)
             ids = tree.descendants(code_id)
             marks = ",".join("?" * len(ids))
-            codings = db.conn.execute(f"SELECT count(*) FROM codings WHERE code_id IN ({marks})", ids).fetchone()[0]
+            codings = conn.execute(f"SELECT count(*) FROM codings WHERE code_id IN ({marks})", ids).fetchone()[0]
             if codings and not force:
                 raise Refused(f"code {path!r} has {codings} coding(s) (with the codes below it); "
                               "merge it into another code, or delete with --force to remove them")
-            db.conn.execute(f"DELETE FROM codings WHERE code_id IN ({marks})", ids)
+            conn.execute(f"DELETE FROM codings WHERE code_id IN ({marks})", ids)
             for child_first in reversed(ids):
-                db.conn.execute("DELETE FROM codes WHERE id = ?", (child_first,))
-            actions.record(db, "code-delete", f"deleted code {path}", {"codes": len(ids), "codings": codings},
+                conn.execute("DELETE FROM codes WHERE id = ?", (child_first,))
+            actions.record(conn, "code-delete", f"deleted code {path}", {"codes": len(ids), "codings": codings},
                            self.project.coder_id())
         return {"codes": len(ids), "codings": codings}

@@ -38,7 +38,7 @@ class CodingReport:
 class Codings:
     def __init__(self, project):
         self.project = project
-        self.db = project.db
+        self.conn = project.conn
 
     def add(self, document: str, start: int, end: int, code: str, *, memo: str | None = None,
             coder: str | None = None) -> CodingReport:
@@ -47,8 +47,7 @@ class Codings:
     def add_many(self, requests: Iterable[CodingRequest], *, label: str = "") -> CodingReport:
         """Apply codings, all in one transaction: one bad request leaves the project as it was."""
         report = CodingReport(created_codes=[], guids=[])
-        conn = self.db.conn
-        with self.project.write() as db:
+        with self.project.write() as conn:
             tree = self.project.codes.tree()
             documents: dict[str, tuple[int, int]] = {}
             coders: dict[str | None, int] = {}
@@ -98,16 +97,16 @@ class Codings:
                 added_guids = self._existing_guids([r[0] for r in rows]) if report.added else []
             report.guids = added_guids
             if report.added or memos:
-                actions.record(db, "code", f"applied {report.added} coding(s)",
+                actions.record(conn, "code", f"applied {report.added} coding(s)",
                                {"codings": added_guids, "codes_created": report.created_codes},
                                self.project.coder_id())
         return report
 
     def _codable(self, code_id: int) -> bool:
-        return bool(self.db.conn.execute("SELECT codable FROM codes WHERE id = ?", (code_id,)).fetchone()[0])
+        return bool(self.conn.execute("SELECT codable FROM codes WHERE id = ?", (code_id,)).fetchone()[0])
 
     def _existing_guids(self, guids: list[str]) -> list[str]:
-        conn, found = self.db.conn, []
+        conn, found = self.conn, []
         for i in range(0, len(guids), 500):
             chunk = guids[i:i + 500]
             found += [r[0] for r in conn.execute(
@@ -116,7 +115,7 @@ class Codings:
 
     def _set_memos(self, memos, stamp: str) -> None:
         """Attach each memo to its coding (found by its unique key), replacing an older memo."""
-        self.db.conn.executemany(
+        self.conn.executemany(
             "INSERT INTO memos (guid, kind, coding_id, text, coder_id, created, modified)"
             " SELECT ?, 'coding', c.id, ?, c.coder_id, ?, ? FROM codings c"
             ' WHERE c.document_id = ? AND c.code_id = ? AND c.coder_id = ? AND c.start = ? AND c."end" = ?'
@@ -148,7 +147,7 @@ class Codings:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += ' ORDER BY c.document_id, c.start, c."end", c.id'
-        rows = self.db.conn.execute(sql, params).fetchall()
+        rows = self.conn.execute(sql, params).fetchall()
         texts = self._texts({r[2] for r in rows})
         return [Coding(id=r[0], guid=r[1], document=r[3], start=r[4], end=r[5], code=tree.path(r[6]),
                        coder=r[7], memo=r[8], text=texts[r[2]][r[4]:r[5]], created=r[9]) for r in rows]
@@ -160,17 +159,17 @@ class Codings:
         texts = {}
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
-            texts.update(self.db.conn.execute(
+            texts.update(self.conn.execute(
                 f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk))
         return texts
 
     def remove(self, guid: str) -> None:
         """Remove one coding (and its memo)."""
-        with self.project.write() as db:
-            row = db.conn.execute('SELECT id, document_id, code_id, coder_id, start, "end", created FROM codings'
+        with self.project.write() as conn:
+            row = conn.execute('SELECT id, document_id, code_id, coder_id, start, "end", created FROM codings'
                                   " WHERE guid = ?", (guid,)).fetchone()
             if row is None:
                 raise NotFound(f"no coding {guid}")
-            db.conn.execute("DELETE FROM codings WHERE id = ?", (row[0],))
-            actions.record(db, "uncode", "removed a coding",
+            conn.execute("DELETE FROM codings WHERE id = ?", (row[0],))
+            actions.record(conn, "uncode", "removed a coding",
                            {"coding": guid, "row": list(row[1:])}, self.project.coder_id())

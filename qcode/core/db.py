@@ -1,6 +1,7 @@
 """Connections and transactions.
 
-One connection per thread. Every connection runs in WAL mode with foreign keys on, a busy timeout,
+One connection per thread. The store works on plain ``sqlite3`` connections; ``Project.db`` wraps
+the same connection in a ``sqlite_utils.Database`` for code that wants its API. Every connection runs in WAL mode with foreign keys on, a busy timeout,
 ``synchronous=FULL`` (a committed coding survives a power cut) and ``secure_delete`` (deleted text
 leaves no trace in the file). Every write runs inside ``BEGIN IMMEDIATE``: a plain ``BEGIN`` fails
 under a second writer despite the busy timeout, because SQLite cannot wait on a lock upgrade.
@@ -15,15 +16,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-import sqlite_utils
-
 from qcode.core.errors import ProjectError
 
 BUSY_TIMEOUT_MS = 10_000
 _RETRIES = 5
 
 
-def connect(path: Path, *, create: bool = False) -> sqlite_utils.Database:
+def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
     """Open the SQLite file at ``path`` with qcode's settings."""
     if not create and not path.exists():
         raise ProjectError(f"no such project: {path}")
@@ -33,7 +32,6 @@ def connect(path: Path, *, create: bool = False) -> sqlite_utils.Database:
         # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                check_same_thread=True)
-        db = sqlite_utils.Database(conn)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
@@ -42,7 +40,7 @@ def connect(path: Path, *, create: bool = False) -> sqlite_utils.Database:
         conn.execute("PRAGMA secure_delete = ON")
     except sqlite3.DatabaseError as exc:
         raise ProjectError(_describe(path, exc)) from None
-    return db
+    return conn
 
 
 def _describe(path: Path, exc: sqlite3.Error) -> str:
@@ -77,22 +75,21 @@ def _with_retry(operation):
 
 
 @contextmanager
-def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One write transaction: ``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back on any error.
 
     Transactions do not nest: a function that writes takes part in its caller's transaction when one
     is already open (``in_transaction``), so an action made of several writes commits once.
     """
-    conn = db.conn
     if conn.in_transaction:
-        yield db
+        yield conn
         return
     try:
         _with_retry(lambda: conn.execute("BEGIN IMMEDIATE"))
     except sqlite3.OperationalError as exc:
-        raise ProjectError(_describe(Path(db_path(db)), exc)) from None
+        raise ProjectError(_describe(Path(db_path(conn)), exc)) from None
     try:
-        yield db
+        yield conn
     except BaseException:
         conn.execute("ROLLBACK")
         raise
@@ -105,14 +102,13 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
             raise
 
 
-def db_path(db: sqlite_utils.Database) -> str:
-    row = db.conn.execute("PRAGMA database_list").fetchone()
+def db_path(conn: sqlite3.Connection) -> str:
+    row = conn.execute("PRAGMA database_list").fetchone()
     return row[2] if row else "?"
 
 
-def close(db: sqlite_utils.Database) -> None:
+def close(conn: sqlite3.Connection) -> None:
     """Checkpoint the WAL into the main file and close, so a closed project is one file."""
-    conn = db.conn
     try:
         if conn.in_transaction:
             conn.execute("ROLLBACK")

@@ -24,7 +24,7 @@ def _document(row) -> Document:
 class Documents:
     def __init__(self, project):
         self.project = project
-        self.db = project.db
+        self.conn = project.conn
 
     def add(self, *, name: str, text: str, format: str, sha256: str, source_file: str, size: int,
             encoding: str | None = None, title: str | None = None,
@@ -34,12 +34,12 @@ class Documents:
         if not name:
             raise Refused("a document needs a name")
         text = normalise(text)
-        with self.project.write() as db:
-            if db.conn.execute("SELECT 1 FROM documents WHERE name = ?", (name,)).fetchone():
+        with self.project.write() as conn:
+            if conn.execute("SELECT 1 FROM documents WHERE name = ?", (name,)).fetchone():
                 raise Refused(f"a document named {name!r} is already in the project "
                               "(give this one another name with --name)")
             coder = self.project.coder_id()
-            cur = db.conn.execute(
+            cur = conn.execute(
                 "INSERT INTO documents (guid, name, title, format, text, characters, sha256, source_file,"
                 " bytes, encoding, metadata, imported, coder_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (str(uuid.uuid4()), name, clean_name(title) if title else None, format, text, len(text),
@@ -48,11 +48,11 @@ class Documents:
             doc_id = cur.lastrowid
             if case:
                 self.project.cases.assign(case, [name], create=True)
-            actions.record(db, "import", f"imported {name}", {"document": doc_id}, coder)
+            actions.record(conn, "import", f"imported {name}", {"document": doc_id}, coder)
         return self.get(doc_id)
 
     def _row(self, ref: str | int):
-        conn = self.db.conn
+        conn = self.conn
         row = conn.execute(f"SELECT {_COLUMNS} FROM documents WHERE name = ?", (str(ref),)).fetchone()
         if row is None and str(ref).isdigit():
             row = conn.execute(f"SELECT {_COLUMNS} FROM documents WHERE id = ?", (int(ref),)).fetchone()
@@ -66,18 +66,18 @@ class Documents:
 
     def text(self, ref: str | int | Document) -> str:
         doc_id = ref.id if isinstance(ref, Document) else self._row(ref)[0]
-        return self.db.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+        return self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
 
     def by_sha256(self, sha256: str) -> Document | None:
-        row = self.db.conn.execute(f"SELECT {_COLUMNS} FROM documents WHERE sha256 = ? LIMIT 1",
+        row = self.conn.execute(f"SELECT {_COLUMNS} FROM documents WHERE sha256 = ? LIMIT 1",
                                    (sha256,)).fetchone()
         return _document(row) if row else None
 
     def exists(self, name: str) -> bool:
-        return self.db.conn.execute("SELECT 1 FROM documents WHERE name = ?", (name,)).fetchone() is not None
+        return self.conn.execute("SELECT 1 FROM documents WHERE name = ?", (name,)).fetchone() is not None
 
     def list(self) -> list[DocumentSummary]:
-        rows = self.db.conn.execute(
+        rows = self.conn.execute(
             "SELECT d.id, d.name, d.title, d.format, d.characters,"
             " (SELECT count(*) FROM codings c WHERE c.document_id = d.id),"
             " (SELECT group_concat(name, char(31)) FROM (SELECT k.name FROM case_documents cd"
@@ -89,8 +89,8 @@ class Documents:
 
     def set_title(self, ref: str | int, title: str) -> Document:
         doc = self.get(ref)
-        with self.project.write() as db:
-            db.conn.execute("UPDATE documents SET title = ? WHERE id = ?", (clean_name(title) or None, doc.id))
-            actions.record(db, "title", f"titled {doc.name}", {"document": doc.id, "before": doc.title},
+        with self.project.write() as conn:
+            conn.execute("UPDATE documents SET title = ? WHERE id = ?", (clean_name(title) or None, doc.id))
+            actions.record(conn, "title", f"titled {doc.name}", {"document": doc.id, "before": doc.title},
                            self.project.coder_id())
         return self.get(doc.id)

@@ -15,7 +15,7 @@ KINDS = ("project", "document", "case", "code", "coding")
 class Memos:
     def __init__(self, project):
         self.project = project
-        self.db = project.db
+        self.conn = project.conn
 
     def _target(self, kind: str, target: str | None) -> tuple[str | None, int | None]:
         if kind not in KINDS:
@@ -30,18 +30,18 @@ class Memos:
             return "case_id", self.project.cases.get(target).id
         if kind == "code":
             return "code_id", self.project.codes.get(target).id
-        row = self.db.conn.execute("SELECT id FROM codings WHERE guid = ?", (target,)).fetchone()
+        row = self.conn.execute("SELECT id FROM codings WHERE guid = ?", (target,)).fetchone()
         if row is None:
             raise NotFound(f"no coding {target}")
         return "coding_id", row[0]
 
     def add(self, kind: str, target: str | None, text: str, title: str = "") -> Memo:
-        with self.project.write() as db:
+        with self.project.write() as conn:
             column, target_id = self._target(kind, target)
             coder = self.project.coder_id()
             stamp, guid = now(), str(uuid.uuid4())
             if kind == "coding":
-                db.conn.execute(
+                conn.execute(
                     "INSERT INTO memos (guid, kind, coding_id, title, text, coder_id, created, modified)"
                     " VALUES (?, 'coding', ?, ?, ?, ?, ?, ?) ON CONFLICT(coding_id) WHERE coding_id IS NOT NULL"
                     " DO UPDATE SET text = excluded.text, title = excluded.title, modified = excluded.modified",
@@ -49,8 +49,8 @@ class Memos:
             else:
                 columns = "guid, kind, title, text, coder_id, created, modified" + (f", {column}" if column else "")
                 values = [guid, kind, title, text, coder, stamp, stamp] + ([target_id] if column else [])
-                db.conn.execute(f"INSERT INTO memos ({columns}) VALUES ({','.join('?' * len(values))})", values)
-            actions.record(db, "memo", f"wrote a {kind} memo", {"kind": kind, "target": target}, coder)
+                conn.execute(f"INSERT INTO memos ({columns}) VALUES ({','.join('?' * len(values))})", values)
+            actions.record(conn, "memo", f"wrote a {kind} memo", {"kind": kind, "target": target}, coder)
         return self.list(kind, target)[-1]
 
     def list(self, kind: str | None = None, target: str | None = None) -> list[Memo]:
@@ -67,11 +67,11 @@ class Memos:
                 sql += f" AND m.{column} = ?"
                 params.append(target_id)
         sql += " ORDER BY m.id"
-        rows = self.db.conn.execute(sql, params).fetchall()
+        rows = self.conn.execute(sql, params).fetchall()
         memos = [Memo(*r) for r in rows]
         if memos and kind == "code":
             tree = self.project.codes.tree()
-            ids = dict(self.db.conn.execute("SELECT id, code_id FROM memos WHERE code_id IS NOT NULL"))
+            ids = dict(self.conn.execute("SELECT id, code_id FROM memos WHERE code_id IS NOT NULL"))
             memos = [Memo(m.id, m.guid, m.kind, tree.path(ids[m.id]), m.title, m.text, m.coder, m.modified)
                      for m in memos]
         return memos

@@ -22,9 +22,10 @@ SUFFIX = ".qcode"
 class Project:
     """An open project. One per thread: SQLite connections are not shared between threads."""
 
-    def __init__(self, path: Path, db, coder: str | None = None):
+    def __init__(self, path: Path, conn, coder: str | None = None):
         self.path = path
-        self.db = db
+        self.conn = conn
+        self._db = None
         self.coder = coder_name(coder)
         self.documents = Documents(self)
         self.cases = Cases(self)
@@ -35,22 +36,31 @@ class Project:
         self.memos = Memos(self)
 
     @property
+    def db(self):
+        """The same connection as a ``sqlite_utils.Database``, for code that wants its API."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
+
+    @property
     def name(self) -> str:
-        row = self.db.conn.execute("SELECT value FROM meta WHERE key = 'name'").fetchone()
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'name'").fetchone()
         return row[0] if row else self.path.stem
 
     def meta(self, key: str) -> str | None:
-        row = self.db.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        with self.write() as db:
-            db.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        with self.write() as conn:
+            conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                             (key, value))
 
     def write(self):
         """A write transaction (``BEGIN IMMEDIATE``); nested calls join the open one."""
-        return store.write(self.db)
+        return store.write(self.conn)
 
     def coder_id(self, name: str | None = None) -> int:
         """The id of coder ``name`` (default: this session's coder), created on first write.
@@ -58,19 +68,19 @@ class Project:
         Not cached: a cached id would outlive the rollback of the transaction that created it.
         """
         name = coder_name(name) if name else self.coder
-        with self.write() as db:
-            return coder_id(db, name)
+        with self.write() as conn:
+            return coder_id(conn, name)
 
     def summary(self) -> dict[str, int]:
-        conn = self.db.conn
+        conn = self.conn
         return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                 for table in ("documents", "cases", "codes", "codings", "memos", "coders")}
 
     def integrity(self) -> str:
-        return self.db.conn.execute("PRAGMA integrity_check").fetchone()[0]
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0]
 
     def close(self) -> None:
-        store.close(self.db)
+        store.close(self.conn)
 
     def __enter__(self) -> "Project":
         return self
@@ -88,14 +98,14 @@ def create_project(path: str | Path, *, name: str | None = None, coder: str | No
         raise ProjectError(f"{path} already exists")
     if not path.parent.is_dir():
         raise ProjectError(f"cannot create {path}: folder {path.parent} does not exist")
-    db = store.connect(path, create=True)
+    conn = store.connect(path, create=True)
     try:
-        schema.create(db, name or path.stem)
+        schema.create(conn, name or path.stem)
     except BaseException:
-        store.close(db)
+        store.close(conn)
         path.unlink(missing_ok=True)
         raise
-    return Project(path, db, coder)
+    return Project(path, conn, coder)
 
 
 def open_project(path: str | Path, *, coder: str | None = None) -> Project:
@@ -105,13 +115,13 @@ def open_project(path: str | Path, *, coder: str | None = None) -> Project:
         raise ProjectError(f"no such project: {path}")
     if path.is_file() and path.stat().st_size == 0:
         raise ProjectError(f"{path} is empty: not a qcode project")
-    db = store.connect(path)
+    conn = store.connect(path)
     try:
-        schema.check_and_migrate(db, path)
+        schema.check_and_migrate(conn, path)
     except BaseException:
-        db.conn.close()
+        conn.close()
         raise
-    return Project(path, db, coder)
+    return Project(path, conn, coder)
 
 
 @contextmanager

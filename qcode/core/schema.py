@@ -12,8 +12,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-import sqlite_utils
-
 from qcode.core.errors import ProjectError
 
 APPLICATION_ID = 0x71636F64  # "qcod"
@@ -172,9 +170,8 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def create(db: sqlite_utils.Database, name: str) -> None:
+def create(conn: sqlite3.Connection, name: str) -> None:
     """Lay the current schema into an empty database."""
-    conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
         for migration in MIGRATIONS:
@@ -192,9 +189,8 @@ def create(db: sqlite_utils.Database, name: str) -> None:
         raise
 
 
-def check_and_migrate(db: sqlite_utils.Database, path: Path) -> None:
+def check_and_migrate(conn: sqlite3.Connection, path: Path) -> None:
     """Refuse a file that is not a qcode project; migrate one made by an older qcode."""
-    conn = db.conn
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
