@@ -69,7 +69,9 @@ def table(columns: Iterable[str], rows: Iterable[Iterable[Any]], title: str | No
     from rich.table import Table
     from rich.text import Text
 
-    view = Table(*columns, title=title, title_justify="left", show_edge=False, pad_edge=False)
+    view = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    for column in columns:
+        view.add_column(column, overflow="fold")  # a long name wraps; it is never cut short
     for row in rows:
         view.add_row(*(Text(terminal_safe(str(cell))) for cell in row))
     console().print(view)
