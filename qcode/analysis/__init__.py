@@ -1,0 +1,1 @@
+"""Retrieval, code queries, full-text search, frequencies, co-occurrence, matrices, agreement."""

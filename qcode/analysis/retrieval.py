@@ -1,0 +1,273 @@
+"""Retrieval: the excerpts of codes, filtered by code, query, document, case, attribute and coder.
+
+An excerpt is a coding with its text, its document and cases, and (on request) some context: N
+characters either side, or the whole paragraph(s) it lies in. ``Locator`` turns offsets into what a
+citation names: paragraph and line numbers, a transcript's time, a PDF's page.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from qcode.core.errors import NotFound, QcodeError
+
+PARAGRAPH = "paragraph"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to retrieve. Every filter narrows; empty filters retrieve every coding."""
+
+    code: str | None = None
+    children: bool = True
+    query: str | None = None
+    documents: tuple[str, ...] = ()
+    cases: tuple[str, ...] = ()
+    where: tuple[tuple[str, str], ...] = ()
+    coders: tuple[str, ...] = ()
+
+    def describe(self) -> list[str]:
+        """The filters in words, for a report's title page."""
+        parts = []
+        if self.code:
+            parts.append(f"code: {self.code}" + ("" if self.children else " (without the codes below it)"))
+        if self.query:
+            parts.append(f"query: {self.query}")
+        for label, values in (("documents", self.documents), ("cases", self.cases), ("coders", self.coders)):
+            if values:
+                parts.append(f"{label}: {', '.join(values)}")
+        if self.where:
+            parts.append("where " + " and ".join(f"{k} = {v}" for k, v in self.where))
+        return parts or ["all codings"]
+
+
+def parse_where(items) -> tuple[tuple[str, str], ...]:
+    """``["organisation=IOM", "province=NTT"]`` -> pairs; refuses an item without ``=``."""
+    pairs = []
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise QcodeError(f"--where wants ATTRIBUTE=VALUE, not {item!r}")
+        pairs.append((name.strip(), value.strip()))
+    return tuple(pairs)
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    id: int
+    guid: str
+    document: str
+    document_id: int
+    start: int
+    end: int
+    code: str
+    code_id: int
+    coder: str
+    memo: str | None
+    text: str
+    created: str
+    cases: tuple[str, ...] = ()
+    context: str | None = None
+    context_start: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        data = {"document": self.document, "start": self.start, "end": self.end, "code": self.code,
+                "coder": self.coder, "memo": self.memo, "text": self.text, "context": self.context,
+                "cases": list(self.cases), "created": self.created, "guid": self.guid}
+        return data
+
+
+class Locator:
+    """Where an offset lies in one document: paragraph (non-empty line), line, page, time."""
+
+    def __init__(self, text: str, metadata: dict[str, Any] | None = None):
+        self.text = text
+        self.line_starts = [0]
+        self.paragraph_numbers = []  # per line: the number of the paragraph it is (0 for an empty line)
+        count = 0
+        start = 0
+        for line in text.split("\n"):
+            if line.strip():
+                count += 1
+                self.paragraph_numbers.append(count)
+            else:
+                self.paragraph_numbers.append(0)
+            start += len(line) + 1
+            self.line_starts.append(start)
+        self.line_starts.pop()
+        metadata = metadata or {}
+        self.pages = [span[0] for span in metadata.get("pages") or []]
+        cues = metadata.get("cues") or []
+        self.cue_starts = [cue["start"] for cue in cues]
+        self.cues = cues
+
+    def line(self, offset: int) -> int:
+        """The 1-based line of ``offset``."""
+        return bisect.bisect_right(self.line_starts, offset)
+
+    def lines(self, start: int, end: int) -> tuple[int, int]:
+        return self.line(start), self.line(max(start, end - 1))
+
+    def paragraphs(self, start: int, end: int) -> tuple[int, int]:
+        """The first and last paragraph (numbered among non-empty lines) the span touches."""
+        first, last = self.lines(start, end)
+        numbers = [n for n in self.paragraph_numbers[first - 1:last] if n]
+        if not numbers:  # a span of blank lines only: the paragraph before it
+            before = [n for n in self.paragraph_numbers[:first] if n]
+            number = before[-1] if before else 1
+            return number, number
+        return numbers[0], numbers[-1]
+
+    def page(self, offset: int) -> int | None:
+        if not self.pages:
+            return None
+        return max(1, bisect.bisect_right(self.pages, offset))
+
+    def time(self, offset: int) -> str | None:
+        """The start time (hh:mm:ss) of the cue holding ``offset``, for transcripts."""
+        if not self.cues:
+            return None
+        index = max(0, bisect.bisect_right(self.cue_starts, offset) - 1)
+        seconds = int(self.cues[index].get("begin_s") or 0)
+        return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+    def paragraph_span(self, start: int, end: int) -> tuple[int, int]:
+        """The offsets of the whole line(s) the span lies in."""
+        first, last = self.lines(start, end)
+        line_start = self.line_starts[first - 1]
+        line_end = self.line_starts[last] - 1 if last < len(self.line_starts) else len(self.text)
+        return line_start, line_end
+
+
+def _document_ids(project, filters: Filters) -> set[int] | None:
+    conn = project.conn
+    chosen: set[int] | None = None
+
+    def narrow(ids: set[int]) -> None:
+        nonlocal chosen
+        chosen = ids if chosen is None else chosen & ids
+
+    if filters.documents:
+        narrow({project.documents.get(name).id for name in filters.documents})
+    if filters.cases:
+        ids = set()
+        for name in filters.cases:
+            case = project.cases.get(name)
+            ids |= {r[0] for r in conn.execute("SELECT document_id FROM case_documents WHERE case_id = ?", (case.id,))}
+        narrow(ids)
+    for name, value in filters.where:
+        known = conn.execute("SELECT count(*) FROM attributes WHERE name = ?", (name,)).fetchone()[0]
+        if not known:
+            raise NotFound(f"no attribute {name!r} in this project")
+        ids = {r[0] for r in conn.execute(
+            "SELECT v.document_id FROM attribute_values v JOIN attributes a ON a.id = v.attribute_id"
+            " WHERE a.name = ? AND v.value = ? AND v.document_id IS NOT NULL"
+            " UNION SELECT cd.document_id FROM attribute_values v JOIN attributes a ON a.id = v.attribute_id"
+            " JOIN case_documents cd ON cd.case_id = v.case_id WHERE a.name = ? AND v.value = ?",
+            (name, value, name, value))}
+        narrow(ids)
+    return chosen
+
+
+def _marks(values) -> str:
+    return ",".join("?" * len(values))
+
+
+def excerpts(project, filters: Filters = Filters(), *, context: int | str | None = None) -> list[Excerpt]:
+    """The excerpts that ``filters`` select, in document order (document, start, end)."""
+    conn = project.conn
+    tree = project.codes.tree()
+    where, params = [], []
+    if filters.code is not None:
+        code_id = tree.find(filters.code)
+        if code_id is None:
+            raise NotFound(f"no code {filters.code!r} in this project")
+        ids = tree.descendants(code_id) if filters.children else [code_id]
+        where.append(f"c.code_id IN ({_marks(ids)})")
+        params += ids
+    document_ids = _document_ids(project, filters)
+    if filters.query:
+        from qcode.analysis.query import run as run_query
+
+        coding_ids = run_query(project, filters.query, document_ids=document_ids)
+        if not coding_ids:
+            return []
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS _chosen (id INTEGER PRIMARY KEY)")
+        conn.execute("DELETE FROM _chosen")
+        conn.executemany("INSERT INTO _chosen (id) VALUES (?)", ((i,) for i in coding_ids))
+        where.append("c.id IN (SELECT id FROM _chosen)")
+    if document_ids is not None:
+        if not document_ids:
+            return []
+        where.append(f"c.document_id IN ({_marks(document_ids)})")
+        params += sorted(document_ids)
+    if filters.coders:
+        where.append(f"k.name IN ({_marks(filters.coders)})")
+        params += list(filters.coders)
+    sql = ('SELECT c.id, c.guid, c.document_id, c.start, c."end", c.code_id, k.name, m.text, c.created'
+           " FROM codings c JOIN coders k ON k.id = c.coder_id LEFT JOIN memos m ON m.coding_id = c.id")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += ' ORDER BY c.document_id, c.start, c."end", c.id'
+    rows = conn.execute(sql, params).fetchall()
+    if not rows:
+        return []
+    docs = _documents(conn, {r[2] for r in rows})
+    cases = _cases(conn, set(docs))
+    locators: dict[int, Locator] = {}
+    found = []
+    for r in rows:
+        name, text = docs[r[2]]
+        start, end = r[3], r[4]
+        context_text = context_start = None
+        if context == PARAGRAPH:
+            if r[2] not in locators:
+                locators[r[2]] = Locator(text)
+            context_start, context_end = locators[r[2]].paragraph_span(start, end)
+            context_text = text[context_start:context_end]
+        elif isinstance(context, int) and context >= 0:
+            context_start = max(0, start - context)
+            context_text = text[context_start:end + context]
+        found.append(Excerpt(id=r[0], guid=r[1], document=name, document_id=r[2], start=start, end=end,
+                             code=tree.path(r[5]), code_id=r[5], coder=r[6], memo=r[7], text=text[start:end],
+                             created=r[8], cases=cases.get(r[2], ()), context=context_text,
+                             context_start=context_start))
+    return found
+
+
+def _documents(conn, ids: set[int]) -> dict[int, tuple[str, str]]:
+    found = {}
+    ordered = sorted(ids)
+    for i in range(0, len(ordered), 500):
+        chunk = ordered[i:i + 500]
+        for row in conn.execute(f"SELECT id, name, text FROM documents WHERE id IN ({_marks(chunk)})", chunk):
+            found[row[0]] = (row[1], row[2])
+    return found
+
+
+def _cases(conn, ids: set[int]) -> dict[int, tuple[str, ...]]:
+    found: dict[int, list[str]] = {}
+    for document_id, name in conn.execute(
+            "SELECT cd.document_id, k.name FROM case_documents cd JOIN cases k ON k.id = cd.case_id ORDER BY k.name"):
+        if document_id in ids:
+            found.setdefault(document_id, []).append(name)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+class Locators:
+    """One ``Locator`` per document, made on first use from the store."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self._found: dict[int, Locator] = {}
+
+    def __call__(self, document_id: int) -> Locator:
+        if document_id not in self._found:
+            row = self.conn.execute("SELECT text, metadata FROM documents WHERE id = ?", (document_id,)).fetchone()
+            if row is None:
+                raise NotFound(f"no document {document_id}")
+            self._found[document_id] = Locator(row[0], json.loads(row[1] or "{}"))
+        return self._found[document_id]

@@ -1,0 +1,1 @@
+"""Exports of excerpts, codings and memos: Word, CSV, XLSX, Markdown and HTML."""
