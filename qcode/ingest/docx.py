@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from qcode.ingest.base import Extracted, IngestError, join_lines
 from qcode.ingest.safezip import SafeZip
-from qcode.ingest.xmlsafe import local, parse
+from qcode.ingest.xmlsafe import attr, local, parse
 
 _SKIP = {"pPr", "rPr", "del", "moveFrom", "delText", "instrText", "commentReference", "fldChar",
          "bookmarkStart", "bookmarkEnd", "proofErr", "lastRenderedPageBreak", "sectPr", "tblPr",
@@ -71,13 +71,13 @@ class _Walker:
             elif name == "tab" or name == "ptab":
                 parts.append("\t")
             elif name in ("br", "cr"):
-                if child.get(_attr(child, "type")) not in ("page", "column"):
+                if child.get(attr(child, "type")) not in ("page", "column"):
                     parts.append("\n")
             elif name == "noBreakHyphen":
                 parts.append("-")
             elif name in ("footnoteReference", "endnoteReference"):
                 kind = "footnote" if name == "footnoteReference" else "endnote"
-                key = (kind, child.get(_attr(child, "id")) or "")
+                key = (kind, child.get(attr(child, "id")) or "")
                 if key not in self.notes:
                     self.notes[key] = sum(1 for k in self.notes if k[0] == kind) + 1
                 parts.append(f"[{self.notes[key]}]")
@@ -88,11 +88,6 @@ class _Walker:
                 boxes.append(self.paragraph(child, boxes))
             else:
                 self._inline(child, parts, boxes)
-
-
-def _attr(element, name: str) -> str:
-    namespace = element.tag.partition("}")[0] + "}" if element.tag.startswith("{") else ""
-    return namespace + name
 
 
 def _cells(row):
@@ -132,13 +127,13 @@ def _note_lines(package, part, walker: _Walker, kind: str, label: str) -> list[s
         return []
     texts = {}
     for note in parse(package.read(part), f"{part} of the .docx"):
-        if local(note.tag) != kind or note.get(_attr(note, "type")) in ("separator", "continuationSeparator",
+        if local(note.tag) != kind or note.get(attr(note, "type")) in ("separator", "continuationSeparator",
                                                                          "continuationNotice"):
             continue
         lines: list[str] = []
         for child in note:
             walker.block(child, lines)
-        texts[note.get(_attr(note, "id")) or ""] = " ".join(line.strip() for line in lines if line.strip())
+        texts[note.get(attr(note, "id")) or ""] = " ".join(line.strip() for line in lines if line.strip())
     numbered = sorted((number, key[1]) for key, number in walker.notes.items() if key[0] == kind)
     return [f"{label} {number}: {texts[note_id]}" for number, note_id in numbered if texts.get(note_id)]
 
@@ -155,7 +150,7 @@ def _comment_lines(package, part, walker: _Walker) -> list[str]:
             walker.block(child, inner)
         text = " ".join(line.strip() for line in inner if line.strip())
         if text:
-            author = (comment.get(_attr(comment, "author")) or "").strip()
+            author = (comment.get(attr(comment, "author")) or "").strip()
             lines.append(f"Comment ({author}): {text}" if author else f"Comment: {text}")
     return lines
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from qcode.ingest.base import Extracted, IngestError, join_lines
 from qcode.ingest.safezip import SafeZip
-from qcode.ingest.xmlsafe import local, parse
+from qcode.ingest.xmlsafe import attr, local, parse
 
 _SKIP = {"tracked-changes", "soft-page-break", "annotation-end", "sequence-decls", "variable-decls",
          "user-field-decls", "table-columns", "table-column", "note-citation", "bookmark",
@@ -53,7 +53,7 @@ class _Walker:
         for child in element:
             name = local(child.tag)
             if name == "s":
-                count = child.get(_attr(child, "c")) or "1"
+                count = child.get(attr(child, "c")) or "1"
                 parts.append(" " * (min(int(count), 1000) if count.isdigit() else 1))
             elif name == "tab":
                 parts.append("\t")
@@ -72,7 +72,7 @@ class _Walker:
                 parts.append(child.tail)
 
     def _note(self, note, parts: list[str]) -> None:
-        kind = note.get(_attr(note, "note-class")) or "footnote"
+        kind = note.get(attr(note, "note-class")) or "footnote"
         body = next((c for c in note if local(c.tag) == "note-body"), None)
         lines: list[str] = []
         if body is not None:
@@ -92,11 +92,6 @@ class _Walker:
         text = " ".join(line.strip() for line in lines if line.strip())
         if text:
             self.comments.append(f"Comment ({author}): {text}" if author else f"Comment: {text}")
-
-
-def _attr(element, name: str) -> str:
-    namespace = element.tag.partition("}")[0] + "}" if element.tag.startswith("{") else ""
-    return namespace + name
 
 
 def _rows(table):

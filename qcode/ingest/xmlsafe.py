@@ -58,3 +58,9 @@ def parse(data: bytes, what: str) -> etree._Element:
 def local(tag) -> str:
     """The local name of an element's tag, whatever its namespace (``""`` for comments)."""
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def attr(element, name: str) -> str:
+    """The name of attribute ``name`` in the element's own namespace (``w:type``, ``text:c`` ...)."""
+    namespace = element.tag.partition("}")[0] + "}" if element.tag.startswith("{") else ""
+    return namespace + name
