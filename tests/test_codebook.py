@@ -298,3 +298,29 @@ def test_a_category_is_not_codable_and_the_shipped_codebook_is_found_by_name(run
     assert "is a category, not codable" in refused.err
     run("code", project, "a.txt", 0, 3, "Role of IO/Instrument")
     assert "created code" not in run("code", project, "a.txt", 4, 8, "Role of IO/Arena").err
+
+
+def test_qdc_and_qdpx_through_the_command_line(run, project_path, tmp_path):
+    from conftest import SHARED
+
+    source = write(tmp_path / "small.yaml", SMALL)
+    run("codebook", "apply", project_path, source)
+    exported = run("codebook", "export", project_path, tmp_path / "out.qdc")
+    assert "has no place for the codebook's version, licence: left out" in exported.err
+    run("codebook", "import", tmp_path / "out.qdc", tmp_path / "back.yaml")
+    assert load_codebook(tmp_path / "back.yaml")[0].codes == small().codes
+    empty = tmp_path / "empty.qcode"
+    run("init", empty)
+    assert "at least one code" in run("codebook", "export", empty, tmp_path / "none.qdc", ok=False).err
+    assert not (tmp_path / "none.qdc").exists()
+    bomb = write(tmp_path / "bomb.qdc", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">'
+                 '<!ENTITY b "&a;&a;&a;&a;">]><CodeBook><Codes><Code name="&b;" guid="' + G[0] + '"/></Codes></CodeBook>')
+    refused = run("codebook", "import", bomb, tmp_path / "x.yaml", ok=False)
+    assert refused.exit_code == 1 and len(refused.err.strip().splitlines()) == 1 and "bomb.qdc" in refused.err
+    assert not (tmp_path / "x.yaml").exists()
+    sample = SHARED / "refi-qda" / "samples" / "nvivo-mac-15.0_qc-project.qdpx"
+    if sample.exists():
+        run("codebook", "import", sample, tmp_path / "nvivo.yaml")
+        assert len(load_codebook(tmp_path / "nvivo.yaml")[0]) == 262
+    truncated = write(tmp_path / "cut.qdpx", b"PK\x03\x04 not really")
+    assert "not a .qdpx file" in run("codebook", "import", truncated, tmp_path / "y.yaml", ok=False).err

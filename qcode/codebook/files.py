@@ -10,7 +10,7 @@ from qcode.codebook import yaml_format
 from qcode.codebook.errors import CodebookError
 from qcode.codebook.model import Codebook
 
-READABLE = (".yaml", ".yml", ".qdc")
+READABLE = (".yaml", ".yml", ".qdc", ".qdpx")
 WRITABLE = (".yaml", ".yml", ".qdc", ".docx", ".md")
 QDC_MAX_BYTES = 20 * 1024 * 1024
 
@@ -41,19 +41,47 @@ def load_codebook(path: Path, *, fill_guids: bool = False) -> tuple[Codebook, li
     if suffix in (".yaml", ".yml"):
         warnings: list[str] = []
         return yaml_format.load(path, fill_guids=fill_guids, warnings=warnings), warnings
-    if suffix == ".qdc":
+    if suffix in (".qdc", ".qdpx"):
         from qcode.codebook.qdc import import_qdc
 
-        try:
-            if path.stat().st_size > QDC_MAX_BYTES:
-                raise CodebookError(str(path), [(None, f"larger than {QDC_MAX_BYTES // 2**20} MB: not a codebook")])
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise CodebookError(str(path), [(None, "no such file")]) from None
-        except OSError as exc:
-            raise CodebookError(str(path), [(None, exc.strerror or str(exc))]) from None
+        data = _read(path, QDC_MAX_BYTES if suffix == ".qdc" else QDPX_MAX_BYTES)
+        if suffix == ".qdpx":
+            data = _project_xml(data, path)
         return import_qdc(data, str(path))
     raise CodebookError(str(path), [(None, f"a codebook is a {', '.join(READABLE)} file")])
+
+
+QDPX_MAX_BYTES = 2 * 1024 ** 3
+
+
+def _read(path: Path, limit: int) -> bytes:
+    try:
+        if path.stat().st_size > limit:
+            raise CodebookError(str(path), [(None, f"larger than {limit // 2**20} MB: not a codebook")])
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CodebookError(str(path), [(None, "no such file")]) from None
+    except OSError as exc:
+        raise CodebookError(str(path), [(None, exc.strerror or str(exc))]) from None
+
+
+def _project_xml(data: bytes, path: Path) -> bytes:
+    """The project.qde inside a REFI-QDA project package (its sources are not read)."""
+    from qcode.core.errors import QcodeError
+    from qcode.core.safezip import SafeZip
+
+    try:
+        package = SafeZip(data, ".qdpx")
+        names = [name for name in package.names if name.lower().endswith(".qde") and "/" not in name]
+        if not names:
+            raise QcodeError("not a REFI-QDA project (no project.qde in the package)")
+        if package.zip.getinfo(names[0]).file_size > QDC_MAX_BYTES:
+            raise QcodeError(f"its project.qde is larger than {QDC_MAX_BYTES // 2**20} MB")
+        return package.read(names[0])
+    except CodebookError:
+        raise
+    except QcodeError as exc:
+        raise CodebookError(str(path), [(None, str(exc))]) from None
 
 
 def save_codebook(book: Codebook, out: Path, *, origin: str = "qcode") -> list[str]:

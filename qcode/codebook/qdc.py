@@ -81,7 +81,6 @@ is not a colour, and codes nested more than 100 deep.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import uuid
 from xml.etree.ElementTree import ParseError
@@ -98,16 +97,17 @@ from qcode.codebook.model import (
     Codebook,
     CodebookCode,
     normalise_guid,
+    path_guid,
 )
 
 NAMESPACE = "urn:QDA-XML:codebook:1.0"
 MAX_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 100
 MAX_CODES = 20_000
+MAX_PROBLEMS = 20
 MAX_NODES = 400_000   # '<' plus attributes: bounds the parser's time (about 2 s on a slow machine)
 MARKER = "--- qcode ---"
 # uuid5 namespace for the GUIDs qcode makes for codes that came without one (from the code's path)
-GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:qcode:refi-qda:code-path")
 
 # The labelled block: (model field, label), in the order written.
 BLOCK_FIELDS = (
@@ -268,7 +268,7 @@ def _read_block(before: list[str], block: list[str]) -> dict:
         elif current is None:
             loose.append(line)
         else:
-            values[current].append("\n" + (line[2:] if line.startswith("  ") else line))
+            values[current].append("\n" + (line.removeprefix("  ")))
     description = "\n".join(before)
     if any(line.strip() for line in loose):
         description = description + "\n" + "\n".join(loose)
@@ -286,7 +286,7 @@ def _block_label(line: str) -> tuple[str | None, str]:
     if field is None:
         return None, ""
     rest = line[len(head) + 1:]
-    return field, rest[1:] if rest.startswith(" ") else rest
+    return field, rest.removeprefix(" ")
 
 
 def _read_draft(lines: list[str]) -> tuple[dict, list[str]]:
@@ -357,7 +357,7 @@ def _split_keywords(text: str) -> list[str]:
 class _Raw:
     """A ``<Code>`` as the file has it, before names are turned into a hierarchy."""
 
-    __slots__ = ("name", "guid", "bad_guid", "codable", "color", "fields", "children", "path")
+    __slots__ = ("bad_guid", "children", "codable", "color", "fields", "guid", "name", "path")
 
     def __init__(self):
         self.children: list[_Raw] = []
@@ -380,8 +380,9 @@ def import_qdc(data: bytes, source: str) -> tuple[Codebook, list[str]]:
         if codebook_element is None:
             return Codebook(title=title), ["the project holds no codebook (no <CodeBook> element): no codes to import"]
     else:
-        raise CodebookError(source, [(None, f"not a REFI-QDA codebook: the root element is <{kind}>, "
-                                            "not <CodeBook> (a .qdc) or <Project> (a .qde)")])
+        problem = (f"not a REFI-QDA codebook: the root element is <{kind}>, "
+                   "not <CodeBook> (a .qdc) or <Project> (a .qde)")
+        raise CodebookError(source, [(None, problem)])
     sets = _count_sets(root, codebook_element)
     if sets:
         warnings.append(f"ignored {sets} set{'s' if sets != 1 else ''} of codes (qcode codebooks have no sets)")
@@ -405,8 +406,8 @@ def _parse(data: bytes, source: str):
     probe = data.replace(b"\x00", b"") if b"\x00" in data[:64] else data
     nodes = probe.count(b"<") + len(_ATTRIBUTE.findall(probe))
     if nodes > MAX_NODES:
-        raise CodebookError(source, [(None, f"more than {MAX_NODES:,} XML elements and attributes: "
-                                            "not a codebook qcode can use")])
+        problem = f"more than {MAX_NODES:,} XML elements and attributes: not a codebook qcode can use"
+        raise CodebookError(source, [(None, problem)])
     try:
         return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DTDForbidden:
@@ -417,10 +418,10 @@ def _parse(data: bytes, source: str):
         problem = "the XML refers to an external resource, which qcode refuses"
     except ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
-        message = str(exc).split(":")[0]
-        raise CodebookError(source, [(line, f"not XML ({message}): not a REFI-QDA codebook")]) from None
+        reason = str(exc).split(": line ")[0]
+        raise CodebookError(source, [(line, f"not XML ({reason}), so not a REFI-QDA codebook")]) from None
     except (ValueError, TypeError, UnicodeError, RecursionError) as exc:
-        raise CodebookError(source, [(None, f"not XML ({exc}): not a REFI-QDA codebook")]) from None
+        raise CodebookError(source, [(None, f"not XML ({exc}), so not a REFI-QDA codebook")]) from None
     raise CodebookError(source, [(None, problem)])
 
 
@@ -517,13 +518,16 @@ def _read_codes(codebook_element, source: str, warnings: list[str]) -> list[_Raw
         for child in reversed(_code_children(element)):
             stack.append((child, raw.children, raw.path, depth + 1))
     if problems:
-        raise CodebookError(source, problems)
+        more = len(problems) - MAX_PROBLEMS
+        raise CodebookError(source, problems[:MAX_PROBLEMS] + ([(None, f"and {more} more problems like these")]
+                                                               if more > 0 else []))
     if odd_codable:
         warnings.append(f"isCodable is neither true nor false for {_count(odd_codable, 'code')} (taken as "
                         f"codable): {_some(odd_codable)}")
     if unknown_labels:
-        labels = ", ".join(f"{label}: ({n})" for label, n in unknown_labels.items())
-        warnings.append(f"kept labelled lines qcode has no field for at the end of the description: {labels}")
+        labels = ", ".join(f"{label}: ({_count([None] * n, 'code')})" for label, n in unknown_labels.items())
+        warnings.append(f"kept the labelled lines qcode has no field for at the end of the codes' descriptions: "
+                        f"{labels}")
     return raws
 
 
@@ -652,9 +656,9 @@ class _Builder:
         shortcuts: dict[str, str] = {}
         for path, code, _ in self.book.walk():
             if id(code) in self.needs_guid:
-                guid, salt = _path_guid(path), 1
+                guid, salt = path_guid(path), 1
                 while guid in used:
-                    guid, salt = _path_guid(f"{path}#{salt}"), salt + 1
+                    guid, salt = path_guid(f"{path}#{salt}"), salt + 1
                 code.guid = guid
                 used.add(guid)
                 if id(code) in self.categories:
@@ -695,14 +699,6 @@ class _Builder:
         if dropped:
             w.append(f"dropped {_count(dropped, 'shortcut')} that {'is' if len(dropped) == 1 else 'are'} not one "
                      f"free key (a digit or letter the workbench does not use, once): {_some(dropped)}")
-
-
-def _path_guid(path: str) -> str:
-    """``uuid.uuid5(GUID_NAMESPACE, path)``, upper case (computed directly: it is three times faster)."""
-    digest = bytearray(hashlib.sha1(GUID_NAMESPACE.bytes + path.encode("utf-8", "surrogatepass")).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    return str(uuid.UUID(bytes=bytes(digest))).upper()
 
 
 def _count(items: list, singular: str, plural: str | None = None) -> str:

@@ -9,12 +9,14 @@ validate; every problem is reported with its line.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from qcode.codebook.errors import CodebookError
 from qcode.codebook.model import (
@@ -291,8 +293,13 @@ def dumps(book: Codebook) -> str:
     return out.getvalue()
 
 
+_PLAIN_IN_FLOW = re.compile(r"[^\s:?\-!&*#|>'\"%@`,\[\]{}](?:[^,\[\]{}:#]|:(?=\S)|(?<=\S)#)*")
+
+
 def _flow(items: list[str]) -> CommentedSeq:
-    seq = CommentedSeq(items)
+    """A one-line list; an item that YAML could misread in one (``: x``, ``a, b``) is quoted."""
+    seq = CommentedSeq(item if _PLAIN_IN_FLOW.fullmatch(item) and item == item.strip() else DoubleQuotedScalarString(item)
+                       for item in items)
     seq.fa.set_flow_style()
     return seq
 
