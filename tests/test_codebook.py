@@ -80,6 +80,8 @@ def test_yaml_round_trip_is_lossless():
     ("codes:\n  - name: A\n    guid: " + G[0] + "\n  - name: B\n    guid: " + G[0].lower() + "\n", 5,
      "duplicate guid"),
     ("codes:\n  - name: A\n    guid: " + G[0] + "\n  - name: A\n    guid: " + G[1] + "\n", 4, "two codes named 'A'"),
+    ("codes:\n  - name: A\n    guid: " + G[0] + "\n    children:\n      - name: B\n        guid: " + G[0] + "\n", 6,
+     "a cycle: the code would contain itself"),
     ("codes:\n  - name: A\n    guid: " + G[0] + "\n    colour: '#FFFFFF'\n", 4, "unknown key 'colour'"),
     ("codes:\n  - name: A\n    guid: " + G[0] + "\n    codable: maybe\n", 4, "true or false"),
     ("titel: x\ncodes: []\n", 1, "unknown key 'titel'"),

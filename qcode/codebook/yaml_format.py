@@ -218,7 +218,9 @@ class _Validator:
             else:
                 if code.guid in self.guids:
                     other_line, other = self.guids[code.guid]
-                    self.fail(self.line(node, "guid"), f"duplicate guid {code.guid}: also '{other}' on line {other_line}")
+                    cycle = " (a cycle: the code would contain itself)" if path.startswith(other + "/") else ""
+                    self.fail(self.line(node, "guid"),
+                              f"duplicate guid {code.guid}: also '{other}' on line {other_line}{cycle}")
                 self.guids[code.guid] = (self.line(node, "guid"), path)
         codable = node.get("codable", True)
         if not isinstance(codable, bool):
