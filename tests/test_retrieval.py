@@ -104,3 +104,10 @@ def test_excerpts_command(run, project_path, tmp_path):
     assert {"document", "start", "end", "code", "coder", "memo", "text", "context"} <= set(rows[0])
     assert "neither a number" in run("excerpts", project_path, "--context", "lots", ok=False).err
     assert "ATTRIBUTE=VALUE" in run("excerpts", project_path, "--where", "x", ok=False).err
+
+
+def test_a_documents_own_attribute_value_comes_before_its_cases(coded):
+    coded.attributes.set("document", "b.txt", "organisation", "Dinas Sosial")
+    assert [e.document for e in excerpts(coded, Filters(where=(("organisation", "Gugus Tugas"),)))] == []
+    assert {e.document for e in excerpts(coded, Filters(where=(("organisation", "Dinas Sosial"),)))} == {"b.txt"}
+    assert {e.document for e in excerpts(coded, Filters(where=(("organisation", "IOM"),)))} == {"a.txt"}

@@ -142,7 +142,11 @@ class Locator:
         return line_start, line_end
 
 
-def _document_ids(project, filters: Filters) -> set[int] | None:
+def allowed_documents(project, filters: Filters) -> set[int] | None:
+    """The documents the document, case and attribute filters allow (``None``: every document).
+
+    For ``where``, a document's value of an attribute is its own, if it has one, else its cases'.
+    """
     conn = project.conn
     chosen: set[int] | None = None
 
@@ -166,8 +170,10 @@ def _document_ids(project, filters: Filters) -> set[int] | None:
             "SELECT v.document_id FROM attribute_values v JOIN attributes a ON a.id = v.attribute_id"
             " WHERE a.name = ? AND v.value = ? AND v.document_id IS NOT NULL"
             " UNION SELECT cd.document_id FROM attribute_values v JOIN attributes a ON a.id = v.attribute_id"
-            " JOIN case_documents cd ON cd.case_id = v.case_id WHERE a.name = ? AND v.value = ?",
-            (name, value, name, value))}
+            " JOIN case_documents cd ON cd.case_id = v.case_id WHERE a.name = ? AND v.value = ?"
+            " AND cd.document_id NOT IN (SELECT w.document_id FROM attribute_values w JOIN attributes b"
+            "   ON b.id = w.attribute_id WHERE b.name = ? AND w.document_id IS NOT NULL)",
+            (name, value, name, value, name))}
         narrow(ids)
     return chosen
 
@@ -188,7 +194,7 @@ def excerpts(project, filters: Filters = Filters(), *, context: int | str | None
         ids = tree.descendants(code_id) if filters.children else [code_id]
         where.append(f"c.code_id IN ({_marks(ids)})")
         params += ids
-    document_ids = _document_ids(project, filters)
+    document_ids = allowed_documents(project, filters)
     if filters.query:
         from qcode.analysis.query import run as run_query
 
