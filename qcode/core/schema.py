@@ -15,7 +15,7 @@ from typing import Callable
 from qcode.core.errors import ProjectError
 
 APPLICATION_ID = 0x71636F64  # "qcod"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA_V1 = """
 CREATE TABLE meta (
@@ -146,8 +146,46 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
+# Version 2: full-text search (qcode.analysis.search). Two FTS5 indexes over documents.text, both
+# contentless (the text is stored once, in documents; the indexes hold only their terms, and a hit's
+# place is found in documents.text): documents_fts finds words (unicode61: case and Latin diacritics
+# folded), documents_trigram finds any substring of 3+ characters (case folded), which word search
+# cannot do for Indonesian affixes (kerja in bekerja, pekerjaan). Contentless rather than external
+# content: FTS5 checks an external-content index against its table, and a project whose newest
+# documents are not indexed yet would then fail PRAGMA integrity_check on newer SQLite versions.
+#
+# Documents are indexed lazily (qcode.core.search_index.index_pending, before a search or in the
+# background), not by an insert trigger: the trigram index costs ~10 ms a document, which would
+# make importing 400 interviews take four times as long. search_indexed lists the documents the
+# indexes hold; the delete and update triggers touch the indexes only for those (a contentless index
+# must never be told to delete what it does not hold). Each statement is one string.
+SCHEMA_V2_SEARCH = (
+    "CREATE VIRTUAL TABLE documents_fts USING fts5(text, content='', tokenize='unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE documents_trigram USING fts5(text, content='', tokenize='trigram case_sensitive 0')",
+    "CREATE TABLE search_indexed (document_id INTEGER PRIMARY KEY) STRICT",
+    """CREATE TRIGGER documents_fts_delete BEFORE DELETE ON documents
+WHEN EXISTS (SELECT 1 FROM search_indexed WHERE document_id = old.id) BEGIN
+    INSERT INTO documents_fts (documents_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO documents_trigram (documents_trigram, rowid, text) VALUES ('delete', old.id, old.text);
+    DELETE FROM search_indexed WHERE document_id = old.id;
+END""",
+    """CREATE TRIGGER documents_fts_update AFTER UPDATE OF id, text ON documents
+WHEN EXISTS (SELECT 1 FROM search_indexed WHERE document_id = old.id) BEGIN
+    INSERT INTO documents_fts (documents_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO documents_trigram (documents_trigram, rowid, text) VALUES ('delete', old.id, old.text);
+    DELETE FROM search_indexed WHERE document_id = old.id;
+END""",
+)
+
+
+def _run_statements(conn: sqlite3.Connection, statements: tuple[str, ...]) -> None:
+    for statement in statements:
+        conn.execute(statement)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     lambda conn: _run_script(conn, SCHEMA_V1),
+    lambda conn: _run_statements(conn, SCHEMA_V2_SEARCH),
 ]
 
 
