@@ -21,8 +21,18 @@ the ratio to the minimal writer, which is linear by construction, must not grow 
 The script is a set of functions and a ``main`` that prints one table; other measurements (retrieval,
 co-occurrence ...) add a function that returns rows (``Row``) and a line in ``main``.
 
-    python benchmarks/export_bench.py [--docs 400] [--words 5000] [--sizes 5000,10000,20000]
-                                      [--memo-share 0.1] [--runs 3] [--all-cores] [--profile]
+Retrieval and co-occurrence rows (``--big``, 1,000,000 codings by default; ``--big 0`` skips them):
+the same 400 documents with 16 more codes (50 codable codes in all) and a million random codings.
+
+* ``excerpts`` (library): every excerpt of one code (``qcode.analysis.retrieval.excerpts`` with
+  ``Filters(code=...)``), with its text; baseline: plain sqlite3 reading the same codings by code id
+  and slicing the texts of their documents. Goal: under 100 ms.
+* ``cooccurrence`` (library): the co-occurrence matrix of the 50 codes over all the codings
+  (``qcode.analysis.stats.cooccurrence``); baseline: plain sqlite3 reading every coding in document
+  order, which any method has to do. Goal: under 5 s.
+
+    python benchmarks/export.py [--docs 400] [--words 5000] [--sizes 5000,10000,20000]
+                                [--memo-share 0.1] [--runs 3] [--big 1000000] [--all-cores] [--profile]
 """
 
 from __future__ import annotations
@@ -251,6 +261,81 @@ def print_table(rows: list[Row]) -> None:
         print(f"{row.label:<30}{row.items:>8,}{best:9.3f}{median:10.3f}{row.items / best:11,.0f}{ratio}{note}")
 
 
+# --- retrieval and co-occurrence over a million codings -----------------------------------------
+
+def make_big(work: Path, docs: int, words: int, count: int, seed: int) -> Path:
+    """The base project with 16 more codes (50 codable) and ``count`` codings."""
+    path = work / "big.qcode"
+    lengths = build_base(path, docs, words, seed)
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        parent = conn.execute("INSERT INTO codes (guid, name, codable, created) VALUES (?, 'Extra', 0, ?)",
+                              (str(uuid.uuid4()), "2026-01-01T00:00:00.000Z")).lastrowid
+        codable = conn.execute("SELECT count(*) FROM codes WHERE codable = 1").fetchone()[0]
+        conn.executemany("INSERT INTO codes (guid, parent_id, name, position, created) VALUES (?, ?, ?, ?, ?)",
+                         [(str(uuid.uuid4()), parent, f"Extra {n + 1}", n, "2026-01-01T00:00:00.000Z")
+                          for n in range(50 - codable)])
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    add_codings(path, lengths, count, 0.0, seed)
+    return path
+
+
+def retrieval_rows(path: Path, runs: int) -> list[Row]:
+    from qcode.analysis.retrieval import Filters, excerpts
+    from qcode.analysis.stats import cooccurrence
+    from qcode.core import open_project
+
+    with open_project(path) as project:
+        total = project.conn.execute("SELECT count(*) FROM codings").fetchone()[0]
+        code_id, code_count = project.conn.execute(
+            "SELECT code_id, count(*) FROM codings GROUP BY code_id ORDER BY code_id LIMIT 1").fetchone()
+        code = project.codes.tree().path(code_id)
+
+        def library():
+            return len(excerpts(project, Filters(code=code, children=False)))
+
+        def baseline():
+            conn = sqlite3.connect(str(path))
+            rows = conn.execute('SELECT document_id, start, "end" FROM codings WHERE code_id = ?'
+                                ' ORDER BY document_id, start', (code_id,)).fetchall()
+            ids = sorted({r[0] for r in rows})
+            texts = dict(conn.execute(f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(ids))})", ids))
+            found = [texts[d][s:e] for d, s, e in rows]
+            conn.close()
+            return len(found)
+
+        def matrix():
+            return len(cooccurrence(project).rows)
+
+        def read_all():
+            conn = sqlite3.connect(str(path))
+            count = sum(1 for _ in conn.execute('SELECT document_id, start, "end", code_id FROM codings'
+                                                ' ORDER BY document_id, start'))
+            conn.close()
+            return count
+
+        note = f"{code_count:,} of {total:,} codings"
+        retrieval = [timings(library, runs), timings(baseline, runs)]
+        co = [timings(matrix, runs), timings(read_all, runs)]
+    return [Row("excerpts of one code (library)", total, retrieval[0], baseline="excerpts: plain sqlite3", note=note),
+            Row("excerpts: plain sqlite3", total, retrieval[1], note=note),
+            Row("cooccurrence, 50 codes (library)", total, co[0], baseline="cooccurrence: read every coding",
+                note=f"{total:,} codings"),
+            Row("cooccurrence: read every coding", total, co[1], note="plain sqlite3, document order")]
+
+
+def timings(function, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return times
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Time the Word export against a minimal WordprocessingML writer.")
     parser.add_argument("--docs", type=int, default=400)
@@ -261,6 +346,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--all-cores", action="store_true", help="do not pin the benchmark to one CPU")
     parser.add_argument("--profile", action="store_true", help="profile the largest Word export with cProfile")
+    parser.add_argument("--big", type=int, default=1_000_000, help="codings for retrieval and co-occurrence (0: skip)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
 
@@ -279,6 +365,20 @@ def main(argv: list[str] | None = None) -> int:
         print()
         for line in word_goals(rows):
             print(line)
+        if args.big:
+            started = time.perf_counter()
+            big = make_big(work, args.docs, args.words, args.big, args.seed)
+            print()
+            print(f"{args.big:,} codings over 50 codes: {time.perf_counter() - started:.1f} s to build")
+            big_rows = retrieval_rows(big, args.runs)
+            print_table(big_rows)
+            print()
+            by_label = {row.label: row for row in big_rows}
+            one, co = by_label["excerpts of one code (library)"], by_label["cooccurrence, 50 codes (library)"]
+            print(f"goal: every excerpt of one code among {args.big:,} codings in < 100 ms: "
+                  f"{min(one.times) * 1000:.0f} ms -> {'MET' if min(one.times) < 0.1 else 'MISSED'}")
+            print(f"goal: the co-occurrence matrix of 50 codes over {args.big:,} codings in < 5 s: "
+                  f"{min(co.times):.2f} s -> {'MET' if min(co.times) < 5 else 'MISSED'}")
         if args.profile:
             from qcode.core import open_project
             from qcode.export.word import export_word
