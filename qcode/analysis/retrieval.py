@@ -55,8 +55,10 @@ def parse_where(items) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=True)
 class Excerpt:
+    """A coding with its text (a plain slotted record: building 20,000 of them must cost little)."""
+
     id: int
     guid: str
     document: str
@@ -210,11 +212,13 @@ def excerpts(project, filters: Filters = Filters(), *, context: int | str | None
             return []
         where.append(f"c.document_id IN ({_marks(document_ids)})")
         params += sorted(document_ids)
+    coders = dict(conn.execute("SELECT id, name FROM coders"))
     if filters.coders:
-        where.append(f"k.name IN ({_marks(filters.coders)})")
-        params += list(filters.coders)
-    sql = ('SELECT c.id, c.guid, c.document_id, c.start, c."end", c.code_id, k.name, m.text, c.created'
-           " FROM codings c JOIN coders k ON k.id = c.coder_id LEFT JOIN memos m ON m.coding_id = c.id")
+        wanted = [i for i, name in coders.items() if name in filters.coders]
+        where.append(f"c.coder_id IN ({_marks(wanted)})" if wanted else "0")
+        params += wanted
+    sql = ('SELECT c.id, c.guid, c.document_id, c.start, c."end", c.code_id, c.coder_id, m.text, c.created'
+           " FROM codings c LEFT JOIN memos m ON m.coding_id = c.id")
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += ' ORDER BY c.document_id, c.start, c."end", c.id'
@@ -223,6 +227,11 @@ def excerpts(project, filters: Filters = Filters(), *, context: int | str | None
         return []
     docs = _documents(conn, {r[2] for r in rows})
     cases = _cases(conn, set(docs))
+    paths = {code_id: tree.path(code_id) for code_id in {r[5] for r in rows}}
+    if context is None:  # the common case, kept tight: 20,000 excerpts in a few tens of ms
+        return [Excerpt(r[0], r[1], docs[r[2]][0], r[2], r[3], r[4], paths[r[5]], r[5], coders[r[6]], r[7],
+                        docs[r[2]][1][r[3]:r[4]], r[8], cases.get(r[2], ()))
+                for r in rows]
     locators: dict[int, Locator] = {}
     found = []
     for r in rows:
@@ -237,10 +246,8 @@ def excerpts(project, filters: Filters = Filters(), *, context: int | str | None
         elif isinstance(context, int) and context >= 0:
             context_start = max(0, start - context)
             context_text = text[context_start:end + context]
-        found.append(Excerpt(id=r[0], guid=r[1], document=name, document_id=r[2], start=start, end=end,
-                             code=tree.path(r[5]), code_id=r[5], coder=r[6], memo=r[7], text=text[start:end],
-                             created=r[8], cases=cases.get(r[2], ()), context=context_text,
-                             context_start=context_start))
+        found.append(Excerpt(r[0], r[1], name, r[2], start, end, paths[r[5]], r[5], coders[r[6]], r[7],
+                             text[start:end], r[8], cases.get(r[2], ()), context_text, context_start))
     return found
 
 
