@@ -4,6 +4,7 @@ against a naive reference (every pair of codings compared)."""
 from __future__ import annotations
 
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -213,23 +214,24 @@ CODINGS = {
 
 @pytest.fixture
 def study(project):
+    """The project, with ``label_of``: coding id -> its label in CODINGS."""
     for name in ("one.txt", "two.txt"):
         project.documents.add(name=name, text=TEXT, format="txt", sha256=name, source_file=name, size=100)
     for document, start, end, code, coder in CODINGS.values():
         project.codings.add(document, start, end, code, coder=coder)
-    ids = {}
+    tree = project.codes.tree()
+    label_of = {}
     for label, (document, start, end, code, coder) in CODINGS.items():
-        ids[label] = project.conn.execute(
+        coding_id = project.conn.execute(
             'SELECT g.id FROM codings g JOIN documents d ON d.id = g.document_id JOIN coders k ON k.id = g.coder_id'
             ' WHERE d.name = ? AND g.start = ? AND g."end" = ? AND g.code_id = ? AND k.name = ?',
-            (document, start, end, project.codes.tree().find(code), coder)).fetchone()[0]
-    project.labels = {v: k for k, v in ids.items()}
-    project.ids = ids
-    return project
+            (document, start, end, tree.find(code), coder)).fetchone()[0]
+        label_of[coding_id] = label
+    return SimpleNamespace(project=project, label_of=label_of)
 
 
-def labels(project, text, **options) -> list[str]:
-    return [project.labels[i] for i in run(project, text, **options)]
+def labels(study, text, **options) -> list[str]:
+    return [study.label_of[i] for i in run(study.project, text, **options)]
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -330,7 +332,7 @@ def test_a_parsed_node_runs_as_well(study):
 ])
 def test_hand_built_nodes_are_checked(study, node):
     with pytest.raises(QueryError, match="^query: "):
-        run(study, node)
+        run(study.project, node)
 
 
 def test_coder_filter_applies_to_both_sides(study):
@@ -339,31 +341,31 @@ def test_coder_filter_applies_to_both_sides(study):
     assert labels(study, q(P, "AND", C), coder="tester") == ["c4"]   # d4, which overlaps d3, is Rina's
     assert labels(study, q(P, "AND", C), coder="rina") == []         # no Protection coding is Rina's
     with pytest.raises(QueryError, match='no coder "rian" in this project; did you mean "rina"'):
-        run(study, q(C), coder="rian")
+        run(study.project, q(C), coder="rian")
 
 
 def test_document_filter(study):
-    two = study.documents.get("two.txt").id
+    two = study.project.documents.get("two.txt").id
     assert labels(study, q(C) + " NEAR/0 " + q(A), document_ids={two}) == ["d1"]
     assert labels(study, q(C), document_ids={two}) == ["d1", "d4"]
     assert labels(study, q(C), document_ids={two, 999}) == ["d1", "d4"]
-    assert run(study, q(C), document_ids=set()) == []
+    assert run(study.project, q(C), document_ids=set()) == []
 
 
 def test_unknown_codes_are_named_with_a_suggestion(study):
     with pytest.raises(QueryError) as caught:
-        run(study, q(A, "AND", "Role set/Cordinator"))
+        run(study.project, q(A, "AND", "Role set/Cordinator"))
     assert str(caught.value) == 'query: no code "Role set/Cordinator"; did you mean "Role set/Coordinator"?'
     assert caught.value.column == len(q(A, "AND")) + 2
     with pytest.raises(QueryError, match='did you mean "Role set/Coordinator"'):
-        run(study, '"role set/coordinator"')
+        run(study.project, '"role set/coordinator"')
     with pytest.raises(QueryError, match=r'^query: no code "Zzz"$'):
-        run(study, '"Zzz"')
+        run(study.project, '"Zzz"')
 
 
 def test_syntax_errors_come_before_lookups(study):
     with pytest.raises(QueryError, match="expected a code"):
-        run(study, '"Nonexistent" AND')
+        run(study.project, '"Nonexistent" AND')
 
 
 def test_an_empty_project_returns_nothing(project):
