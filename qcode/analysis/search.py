@@ -167,7 +167,10 @@ _WORD_CHAR = rf"(?:[^\W_]|[{_EXTRA}])"
 _WORD = re.compile(rf"{_WORD_CHAR}+")
 _WORD_END = rf"(?![^\W_])(?![{_EXTRA}])"
 _WORD_TAIL = rf"{_WORD_CHAR}*"
-_BETWEEN_WORDS = rf"(?:[^\w{_EXTRA}]|_)+"
+_SEPARATORS = rf"(?:[^\w{_EXTRA}]|_)+"
+# Between two words: separators, and any "word" of removed marks alone (unicode61 drops it whole:
+# "e_\u0301_e" is the two words "e e").
+_BETWEEN_WORDS = rf"{_SEPARATORS}(?:[{re.escape(_REMOVED_MARKS)}]+{_SEPARATORS})*"
 _MARKS_AFTER = f"[{re.escape(_REMOVED_MARKS)}]*"
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
