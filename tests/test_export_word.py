@@ -332,6 +332,8 @@ def test_citation_template(coded, tmp_path):
     assert Citer(coded, "{document}, p. {page}").cite(across) == "Policy report 2019, p. 1-2"
     assert Citer(coded, "{document} ({time}), {coder}").cite(malaysia) == "Focus group E (00:00:21), DH"
     assert Citer(coded, "{document} ({time}), {coder}").cite(emoji) == "emoji.txt, DH"
+    # a leading empty field takes its "(" with it, and the ")" after the next field goes too
+    assert Citer(coded, "{page} ({time}) {coder}").cite(malaysia) == "00:00:21 DH"
 
 
 @pytest.mark.parametrize("template, message", [

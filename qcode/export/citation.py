@@ -150,12 +150,15 @@ class Citer:
         emitted = False  # a non-empty field is in ``out``
         skipping = False  # an empty field came before any other: drop the text up to the next field
         closer = ""  # an empty field's "(" went with its separator: drop the ")" after it too
+        dropped = ""  # the closer of a "(" dropped with a leading empty field, due after the next field
         for is_field, text in self.parts:
             if not is_field:
                 if closer and text.lstrip().startswith(closer):
                     text = text.lstrip()[1:]
                 closer = ""
-                if not skipping and text:
+                if skipping:
+                    dropped = _CLOSERS.get(text.rstrip()[-1:], dropped)
+                elif text:
                     out.append((False, text))
                 continue
             if text not in values:
@@ -163,7 +166,7 @@ class Citer:
             value = values[text]
             if value:
                 out.append((True, value))
-                emitted, skipping, closer = True, False, ""
+                emitted, skipping, closer, dropped = True, False, dropped, ""
             elif emitted:
                 separator = ""
                 while out and not out[-1][0]:
