@@ -1,0 +1,1 @@
+"""The Textual workbench: screens, widgets, styles, key bindings, command palette."""

@@ -1,0 +1,1 @@
+"""Widgets of the workbench: the document view, and more to come."""
