@@ -63,7 +63,8 @@ def test_stats(run, study):
     assert co["cells"] == [[0, 1], [1, 0]]
     table = list(csv.reader(io.StringIO(run("stats", study, "matrix", "--csv").out)))
     assert table[0] == ["code", "IOM Indonesia", "total"]
-    assert "--by applies" in run("stats", study, "frequencies", "--by", "x", ok=False).err
+    assert "--by and --measure apply to the matrix" in run("stats", study, "frequencies", "--by", "x", ok=False).err
+    assert "--codes applies" in run("stats", study, "matrix", "--codes", "Role set", ok=False).err
 
 
 def test_exports(run, study, tmp_path):

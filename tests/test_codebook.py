@@ -308,7 +308,7 @@ def test_qdc_and_qdpx_through_the_command_line(run, project_path, tmp_path):
     source = write(tmp_path / "small.yaml", SMALL)
     run("codebook", "apply", project_path, source)
     exported = run("codebook", "export", project_path, tmp_path / "out.qdc")
-    assert "has no place for the codebook's version, licence: left out" in exported.err
+    assert "has no place for the codebook's title, version, licence: left out" in exported.err
     run("codebook", "import", tmp_path / "out.qdc", tmp_path / "back.yaml")
     assert load_codebook(tmp_path / "back.yaml")[0].codes == small().codes
     empty = tmp_path / "empty.qcode"

@@ -255,3 +255,12 @@ def test_sqlite_utils_sees_the_same_connection(project):
     add_doc(project)
     assert project.db.conn is project.conn
     assert project.db["documents"].count == 1
+
+
+def test_an_attribute_value_must_fit_its_type(project):
+    add_doc(project)
+    project.attributes.set("document", "a.txt", "year", "2019", type_="integer")
+    with pytest.raises(QcodeError, match="year holds integer values: 'abc' is not one"):
+        project.attributes.set("document", "a.txt", "year", "abc")
+    project.attributes.set("document", "a.txt", "date", "2019-03-12", type_="date")
+    assert project.attributes.values("document") == {"a.txt": {"date": "2019-03-12", "year": "2019"}}

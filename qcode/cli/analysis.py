@@ -26,8 +26,10 @@ class ContextType(click.ParamType):
     name = "N|paragraph"
 
     def convert(self, value, param, ctx):
-        if isinstance(value, int) or value == "paragraph":
+        if isinstance(value, int):
             return value
+        if str(value).strip().lower() == "paragraph":
+            return "paragraph"
         if str(value).isdigit():
             return int(value)
         self.fail(f"{value!r} is neither a number of characters nor 'paragraph'", param, ctx)
@@ -51,9 +53,14 @@ def filter_options(function):
 
 def make_filters(code_path, no_children, query, documents, cases, where, coders):
     from qcode.analysis.retrieval import Filters, parse_where
+    from qcode.core import QcodeError
 
+    try:
+        pairs = parse_where(where)
+    except QcodeError as exc:
+        usage(str(exc))
     return Filters(code=code_path, children=not no_children, query=query, documents=tuple(documents),
-                   cases=tuple(cases), where=parse_where(where), coders=tuple(coders))
+                   cases=tuple(cases), where=pairs, coders=tuple(coders))
 
 
 @cli.command()
@@ -84,7 +91,7 @@ STATS_KINDS = ("frequencies", "cooccurrence", "matrix")
 @project_argument
 @click.argument("kind", type=click.Choice(STATS_KINDS))
 @click.option("--by", metavar="ATTRIBUTE", help="matrix: 'case' (the default) or an attribute such as province.")
-@click.option("--measure", type=click.Choice(["codings", "documents"]), default="codings", show_default=True,
+@click.option("--measure", type=click.Choice(["codings", "documents"]), default="codings",
               help="matrix: count codings or documents.")
 @click.option("--codes", "code_list", metavar="CODE", multiple=True, help="cooccurrence: only these codes (repeatable).")
 @click.option("--exact", is_flag=True, help="Each code alone, without the codes below it.")
@@ -103,8 +110,10 @@ def stats(project: Path, kind: str, by: str | None, measure: str, code_list, exa
 
     if as_json and as_csv:
         usage("choose --json or --csv, not both")
-    if by is not None and kind != "matrix":
-        usage("--by applies to the matrix")
+    if kind != "matrix" and (by is not None or measure != "codings"):
+        usage("--by and --measure apply to the matrix")
+    if code_list and kind != "cooccurrence":
+        usage("--codes applies to the co-occurrence matrix")
     filters = make_filters(code_path, no_children, query, documents, cases, where, coders)
     with _open(project) as p:
         if kind == "frequencies":
@@ -132,11 +141,11 @@ def _show_frequencies(rows, as_json: bool, as_csv: bool) -> None:
     values = [(row.code, row.codings, row.documents, row.cases, row.words,
                "" if row.total_codings is None else row.total_codings) for row in rows]
     if as_csv:
-        import csv
+        from qcode.analysis.stats import Matrix
 
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(values)
+        matrix = Matrix(title="frequencies", rows=[v[0] for v in values], columns=list(columns[1:]),
+                        cells=[list(v[1:]) for v in values], totals_label="with children")
+        sys.stdout.write(matrix.to_csv())
         return
     widest = max((row.codings for row in rows), default=0) or 1
     table((*columns, ""), [(("  " * row.depth) + row.code.rsplit("/", 1)[-1], *value[1:],
@@ -171,7 +180,8 @@ def _show_matrix(result) -> None:
                    "bekerja); auto: substring, unless the terms use quotes or *.")
 @click.option("--document", "documents", metavar="DOC", multiple=True, help="Only this document (repeatable).")
 @click.option("--case", "cases", metavar="CASE", multiple=True, help="Only documents of this case (repeatable).")
-@click.option("--where", "where", metavar="ATTR=VALUE", multiple=True, help="Only documents with this value.")
+@click.option("--where", "where", metavar="ATTR=VALUE", multiple=True,
+              help="Only documents (or their cases) with this attribute value (repeatable).")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many hits.")
 @click.option("--context", type=click.IntRange(min=0), default=40, show_default=True,
               help="Characters of context either side.")

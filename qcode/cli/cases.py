@@ -151,7 +151,7 @@ def attribute_set(project: Path, name: str, value: str, case: str | None, docume
     scope, target = _scope(case, document)
     with _open(project, coder) as p:
         p.attributes.set(scope, target, name, value, type_=type_)
-    say(f"{scope} {target}: {name}={value}")
+    say(f"{scope} {target}: {name}={' '.join(value.split())}")
 
 
 @attribute.command("unset")

@@ -208,7 +208,7 @@ from qcode.cli.coding import codes  # noqa: E402  (the group that lists codes)
 @coder_option
 def codes_add(project: Path, path: str, color: str | None, shortcut: str | None, description: str,
               coder: str | None) -> None:
-    """Add a code (e.g. "Role set/Coordinator"); missing parents are created."""
+    """Add a code, such as "Role set/Coordinator" (missing parents are created)."""
     from qcode.codebook.model import COLOR, RESERVED_SHORTCUTS, SHORTCUT
 
     fields = {"description": description}

@@ -123,7 +123,7 @@ def _clip(excerpt: str, width: int = 60) -> str:
 
 @cli.group(cls=DefaultGroup, default="list", default_if_no_args=False)
 def codes() -> None:
-    """The code tree: list (the default)."""
+    """The code tree: list (the default), add, rename, move, merge, delete."""
 
 
 @codes.command("list")

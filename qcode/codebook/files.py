@@ -97,7 +97,8 @@ def save_codebook(book: Codebook, out: Path, *, origin: str = "qcode") -> list[s
         from qcode.codebook.qdc import export_qdc
 
         data = export_qdc(book, origin=origin)
-        left_out = [name for name, value in (("version", book.version), ("authors", book.authors),
+        left_out = [name for name, value in (("title", book.title), ("description", book.description),
+                                             ("version", book.version), ("authors", book.authors),
                                              ("licence", book.licence), ("changelog", book.changelog)) if value]
         if left_out:
             notes.append(f"the .qdc format has no place for the codebook's {', '.join(left_out)}: left out")

@@ -120,14 +120,23 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _BOOLEAN = {"true", "false", "yes", "no", "ya", "tidak"}
 
 
+_FITS = {"integer": _INTEGER.fullmatch, "float": _FLOAT.fullmatch, "date": _DATE.fullmatch,
+         "boolean": lambda v: v.lower() in _BOOLEAN}
+
+
+def fits(kind: str, value: str) -> bool:
+    """Whether ``value`` is a value of an attribute of type ``kind``."""
+    check = _FITS.get(kind)
+    return check is None or bool(check(value.strip()))
+
+
 def infer_type(values: Iterable[str]) -> str:
     """The narrowest attribute type that every non-empty value fits."""
     values = [v.strip() for v in values if v and v.strip()]
     if not values:
         return "text"
-    for name, fits in (("integer", _INTEGER.fullmatch), ("float", _FLOAT.fullmatch),
-                       ("date", _DATE.fullmatch), ("boolean", lambda v: v.lower() in _BOOLEAN)):
-        if all(fits(v) for v in values):
+    for name in _FITS:
+        if all(fits(name, v) for v in values):
             return name
     return "text"
 
@@ -169,6 +178,9 @@ class Attributes:
         attribute_id = self._attribute_id(name, scope, type_)
         column, target_id = self._target(scope, target, create_case)
         value = " ".join(str(value).split())
+        kind = self.conn.execute("SELECT type FROM attributes WHERE id = ?", (attribute_id,)).fetchone()[0]
+        if value and not fits(kind, value):
+            raise QcodeError(f"{name} holds {kind} values: {value!r} is not one")
         self.conn.execute(f"DELETE FROM attribute_values WHERE attribute_id = ? AND {column} = ?",
                              (attribute_id, target_id))
         if value:

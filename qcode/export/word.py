@@ -22,7 +22,7 @@ styles (checked, tuned, the TOC styles added), settings, properties, and the sav
 written by ``BodyWriter`` as WordprocessingML text, each style id looked up once, every piece of
 text cleaned and escaped, and spliced into ``word/document.xml`` when the file is saved: no element
 is built, parsed or serialised per excerpt. 20,000 excerpts take about 1.5 s, about 4x a minimal
-writer of the same texts (``benchmarks/export_bench.py``).
+writer of the same texts (``benchmarks/export.py``).
 
 Characters that XML 1.0 (and so Word) cannot hold (C0 controls other than tab and newline,
 U+FFFE/U+FFFF, lone surrogates) are dropped; a newline inside an excerpt becomes a line break.
