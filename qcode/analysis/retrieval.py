@@ -184,11 +184,13 @@ def _marks(values) -> str:
     return ",".join("?" * len(values))
 
 
-def excerpts(project, filters: Filters = Filters(), *, context: int | str | None = None) -> list[Excerpt]:
-    """The excerpts that ``filters`` select, in document order (document, start, end)."""
+def coding_conditions(project, filters: Filters, tree=None) -> tuple[list[str], list] | None:
+    """SQL conditions on ``codings c`` (and their parameters) for the codings ``filters`` select;
+    ``None`` when none can match. Shared by retrieval and the statistics."""
     conn = project.conn
-    tree = project.codes.tree()
-    where, params = [], []
+    tree = tree or project.codes.tree()
+    where: list[str] = []
+    params: list = []
     if filters.code is not None:
         code_id = tree.find(filters.code)
         if code_id is None:
@@ -202,21 +204,31 @@ def excerpts(project, filters: Filters = Filters(), *, context: int | str | None
 
         coding_ids = run_query(project, filters.query, document_ids=document_ids)
         if not coding_ids:
-            return []
+            return None
         conn.execute("CREATE TEMP TABLE IF NOT EXISTS _chosen (id INTEGER PRIMARY KEY)")
-        conn.execute("DELETE FROM _chosen")
-        conn.executemany("INSERT INTO _chosen (id) VALUES (?)", ((i,) for i in coding_ids))
-        where.append("c.id IN (SELECT id FROM _chosen)")
+        conn.execute("DELETE FROM temp._chosen")
+        conn.executemany("INSERT INTO temp._chosen (id) VALUES (?)", ((i,) for i in coding_ids))
+        where.append("c.id IN (SELECT id FROM temp._chosen)")
     if document_ids is not None:
         if not document_ids:
-            return []
+            return None
         where.append(f"c.document_id IN ({_marks(document_ids)})")
         params += sorted(document_ids)
-    coders = dict(conn.execute("SELECT id, name FROM coders"))
     if filters.coders:
-        wanted = [i for i, name in coders.items() if name in filters.coders]
-        where.append(f"c.coder_id IN ({_marks(wanted)})" if wanted else "0")
-        params += wanted
+        where.append(f"c.coder_id IN (SELECT id FROM coders WHERE name IN ({_marks(filters.coders)}))")
+        params += list(filters.coders)
+    return where, params
+
+
+def excerpts(project, filters: Filters = Filters(), *, context: int | str | None = None) -> list[Excerpt]:
+    """The excerpts that ``filters`` select, in document order (document, start, end)."""
+    conn = project.conn
+    tree = project.codes.tree()
+    selection = coding_conditions(project, filters, tree)
+    if selection is None:
+        return []
+    where, params = selection
+    coders = dict(conn.execute("SELECT id, name FROM coders"))
     sql = ('SELECT c.id, c.guid, c.document_id, c.start, c."end", c.code_id, c.coder_id, m.text, c.created'
            " FROM codings c LEFT JOIN memos m ON m.coding_id = c.id")
     if where:

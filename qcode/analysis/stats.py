@@ -45,7 +45,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from qcode.analysis.retrieval import Filters, allowed_documents
+from qcode.analysis.retrieval import Filters, coding_conditions
 from qcode.core.errors import NotFound, QcodeError
 
 _WORD = re.compile(r"\S*[^\W_]\S*")
@@ -65,40 +65,6 @@ def count_words(text: str, start: int = 0, end: int | None = None) -> int:
 
 def _marks(values) -> str:
     return ",".join("?" * len(values))
-
-
-def _selection(project, filters: Filters, tree) -> tuple[list[str], list] | None:
-    """SQL conditions on ``codings c`` for the codings ``filters`` select; None when none can match."""
-    where: list[str] = []
-    params: list = []
-    if filters.code is not None:
-        code_id = tree.find(filters.code)
-        if code_id is None:
-            raise NotFound(f"no code {filters.code!r} in this project")
-        ids = tree.descendants(code_id) if filters.children else [code_id]
-        where.append(f"c.code_id IN ({_marks(ids)})")
-        params += ids
-    document_ids = allowed_documents(project, filters)
-    if filters.query:
-        from qcode.analysis.query import run as run_query
-
-        coding_ids = run_query(project, filters.query, document_ids=document_ids)
-        if not coding_ids:
-            return None
-        conn = project.conn
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS _stats_chosen (id INTEGER PRIMARY KEY)")
-        conn.execute("DELETE FROM _stats_chosen")
-        conn.executemany("INSERT INTO _stats_chosen (id) VALUES (?)", ((i,) for i in coding_ids))
-        where.append("c.id IN (SELECT id FROM temp._stats_chosen)")
-    if document_ids is not None:
-        if not document_ids:
-            return None
-        where.append(f"c.document_id IN ({_marks(document_ids)})")
-        params += sorted(document_ids)
-    if filters.coders:
-        where.append(f"c.coder_id IN (SELECT id FROM coders WHERE name IN ({_marks(filters.coders)}))")
-        params += list(filters.coders)
-    return where, params
 
 
 def _sql(select: str, selection, extra: Iterable[str] = (), tail: str = "") -> tuple[str, list]:
@@ -173,27 +139,31 @@ class Matrix:
                 "row_totals": self.row_totals, "column_totals": self.column_totals, "total": self.total,
                 "totals_label": self.totals_label, "notes": list(self.notes)}
 
-    def to_csv(self) -> str:
-        """The matrix as CSV text (a header row, then one row per code; totals when there are some).
-
-        Labels that a spreadsheet would take for a formula get a leading apostrophe.
-        """
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        header = ["code", *self.columns]
+    def grid(self) -> list[list[Any]]:
+        """The matrix as rows of cells: a header, one row per code, and the totals when there are some."""
+        header: list[Any] = ["code", *self.columns]
         if self.row_totals is not None:
             header.append(self.totals_label)
-        writer.writerow([_safe(v) for v in header])
+        grid = [header]
         for index, (label, values) in enumerate(zip(self.rows, self.cells)):
-            row = [_safe(label), *values]
+            row = [label, *values]
             if self.row_totals is not None:
                 row.append(self.row_totals[index])
-            writer.writerow(row)
+            grid.append(row)
         if self.column_totals is not None:
             row = [self.totals_label, *self.column_totals]
             if self.row_totals is not None:
                 row.append(self.total if self.total is not None else "")
-            writer.writerow(row)
+            grid.append(row)
+        return grid
+
+    def to_csv(self) -> str:
+        """The matrix as CSV text (``grid()``); labels a spreadsheet would take for a formula get a
+        leading apostrophe."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        for row in self.grid():
+            writer.writerow([_safe(v) for v in row])
         return buffer.getvalue()
 
 
@@ -276,7 +246,7 @@ def frequencies(project, filters: Filters = Filters(), *, children: bool = True)
     conn = project.conn
     tree = project.codes.tree()
     shown = _shown_codes(project, tree, filters)
-    selection = _selection(project, filters, tree)
+    selection = coding_conditions(project, filters, tree)
     subtree = {code_id: tree.descendants(code_id) for code_id, _, _ in shown} if children else {}
 
     codings: Counter[int] = Counter()
@@ -441,7 +411,7 @@ def cooccurrence(project, codes: list[str] | None = None, filters: Filters = Fil
     size = len(shown)
     cells = [[0] * size for _ in range(size)]
     row_totals = [0] * size
-    selection = _selection(project, filters, tree)
+    selection = coding_conditions(project, filters, tree)
     if selection is not None and groups:
         extra = []
         params_extra: list = []
@@ -539,7 +509,7 @@ def matrix(project, by: str, filters: Filters = Filters(), measure: str = "codin
     labels, columns_of, name = _columns_by(project, by)
     none_label = NO_CASE if by == "case" else NO_VALUE
     per_code_document: dict[int, dict[int, int]] = {}
-    selection = _selection(project, filters, tree)
+    selection = coding_conditions(project, filters, tree)
     if selection is not None:
         sql, params = _sql("c.code_id, c.document_id, count(*)", selection, tail=" GROUP BY c.code_id, c.document_id")
         for code_id, document_id, count in conn.execute(sql, params):

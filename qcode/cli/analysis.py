@@ -153,20 +153,7 @@ def _show_frequencies(rows, as_json: bool, as_csv: bool) -> None:
 
 
 def _show_matrix(result) -> None:
-    header = ["code", *result.columns]
-    if result.row_totals is not None:
-        header.append(result.totals_label)
-    rows = []
-    for index, (label, cells) in enumerate(zip(result.rows, result.cells)):
-        row = [label, *cells]
-        if result.row_totals is not None:
-            row.append(result.row_totals[index])
-        rows.append(row)
-    if result.column_totals is not None:
-        total = [result.totals_label, *result.column_totals]
-        if result.row_totals is not None:
-            total.append("" if result.total is None else result.total)
-        rows.append(total)
+    header, *rows = result.grid()
     table(header, rows, title=result.title)
     for note in result.notes:
         say(note)
