@@ -169,7 +169,11 @@ class CodeEditor:
             code_id, created = self.project.codes.ensure(path, tree)
             if guid or fields:
                 self._update(code_id, guid=guid, **fields)
-            actions.record(conn, "code-add", f"added code {path}", {"codes": created}, self.project.coder_id())
+            changes = actions.Changes(conn)
+            ids = [tree.find(p) for p in created]
+            changes.created_where("codes", f"id IN ({','.join('?' * len(ids))})", ids)
+            actions.record(conn, "code-add", f"added code {path}", {"codes": created, **changes.payload()},
+                           self.project.coder_id())
         return code_id
 
     def _update(self, code_id: int, *, guid: str | None = None, **fields) -> None:
@@ -191,9 +195,13 @@ class CodeEditor:
         with self.project.write() as conn:
             code_id = self._require(self.project.codes.tree(), path)
             before = self._row(code_id)
+            changes = actions.Changes(conn)
+            changes.watch("codes", [before["guid"]])
             self._update(code_id, **fields)
-            actions.record(conn, "code-update", f"changed code {path}", {"code": code_id, "before": before},
-                           self.project.coder_id())
+            payload = {"code": code_id, "before": before}
+            if "guid" not in fields:  # a new GUID makes it another code for undo: not undoable
+                payload.update(changes.payload())
+            actions.record(conn, "code-update", f"changed code {path}", payload, self.project.coder_id())
 
     def _row(self, code_id: int) -> dict:
         cur = self.conn.execute("SELECT * FROM codes WHERE id = ?", (code_id,))
@@ -208,10 +216,13 @@ class CodeEditor:
             code_id = self._require(tree, path)
             parent = tree.nodes[code_id].parent_id
             self._check_free(tree, parent, new_name, moving=code_id)
+            changes = actions.Changes(conn)
+            changes.watch_where("codes", "id = ?", (code_id,))
             conn.execute("UPDATE codes SET name = ? WHERE id = ?", (new_name, code_id))
             new_path = (tree.path(parent) + SEPARATOR if parent is not None else "") + new_name
             actions.record(conn, "code-rename", f"renamed code {path} to {new_path}",
-                           {"code": code_id, "before": tree.nodes[code_id].name}, self.project.coder_id())
+                           {"code": code_id, "before": tree.nodes[code_id].name, **changes.payload()},
+                           self.project.coder_id())
         return new_path
 
     def move(self, path: str, new_parent: str | None) -> str:
@@ -225,10 +236,13 @@ class CodeEditor:
             name = tree.nodes[code_id].name
             self._check_free(tree, parent_id, name, moving=code_id)
             position = len(tree.children.get(parent_id, ()))
+            changes = actions.Changes(conn)
+            changes.watch_where("codes", "id = ?", (code_id,))
             conn.execute("UPDATE codes SET parent_id = ?, position = ? WHERE id = ?", (parent_id, position, code_id))
             new_path = (tree.path(parent_id) + SEPARATOR if parent_id is not None else "") + name
             actions.record(conn, "code-move", f"moved code {path} to {new_path}",
-                           {"code": code_id, "before": tree.nodes[code_id].parent_id}, self.project.coder_id())
+                           {"code": code_id, "before": tree.nodes[code_id].parent_id, **changes.payload()},
+                           self.project.coder_id())
         return new_path
 
     def merge(self, source: str, target: str) -> dict[str, int]:
@@ -245,6 +259,11 @@ class CodeEditor:
                 raise QcodeError(f"cannot merge {source!r} into its own child {target!r}")
             for child in tree.children.get(source_id, ()):
                 self._check_free(tree, target_id, tree.nodes[child].name)
+            changes = actions.Changes(conn)
+            changes.watch_where("codes", "id = ? OR parent_id = ?", (source_id, source_id))
+            changes.watch_where("codings", "code_id = ?", (source_id,))
+            changes.watch_where("memos", "code_id = ? OR coding_id IN (SELECT id FROM codings WHERE code_id = ?)",
+                                (source_id, source_id))
             conn.execute("UPDATE codes SET parent_id = ? WHERE parent_id = ?", (target_id, source_id))
             moved = conn.execute(
                 "UPDATE OR IGNORE codings SET code_id = ? WHERE code_id = ?", (target_id, source_id)).rowcount
@@ -253,7 +272,8 @@ class CodeEditor:
             conn.execute("UPDATE memos SET code_id = ? WHERE code_id = ?", (target_id, source_id))
             conn.execute("DELETE FROM codes WHERE id = ?", (source_id,))
             actions.record(conn, "code-merge", f"merged code {source} into {target}",
-                           {"source": source, "target": target, "codings": moved, "duplicates": duplicates},
+                           {"source": source, "target": target, "codings": moved, "duplicates": duplicates,
+                            **changes.payload()},
                            self.project.coder_id())
         return {"codings": moved, "duplicates": duplicates}
 
@@ -268,9 +288,15 @@ class CodeEditor:
             if codings and not force:
                 raise Refused(f"code {path!r} has {codings} coding(s) (with the codes below it); "
                               "merge it into another code, or delete with --force to remove them")
+            changes = actions.Changes(conn)
+            changes.watch_where("codes", f"id IN ({marks})", ids)
+            changes.watch_where("codings", f"code_id IN ({marks})", ids)
+            changes.watch_where("memos", f"code_id IN ({marks}) OR coding_id IN"
+                                f" (SELECT id FROM codings WHERE code_id IN ({marks}))", ids + ids)
             conn.execute(f"DELETE FROM codings WHERE code_id IN ({marks})", ids)
             for child_first in reversed(ids):
                 conn.execute("DELETE FROM codes WHERE id = ?", (child_first,))
-            actions.record(conn, "code-delete", f"deleted code {path}", {"codes": len(ids), "codings": codings},
+            actions.record(conn, "code-delete", f"deleted code {path}",
+                           {"codes": len(ids), "codings": codings, **changes.payload()},
                            self.project.coder_id())
         return {"codes": len(ids), "codings": codings}

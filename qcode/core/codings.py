@@ -17,6 +17,11 @@ from qcode.core.schema import new_guids, now
 from qcode.core.text import check_span
 
 
+# The memo of the coding with this unique key (document, code, coder, start, end).
+_MEMO_OF_KEY = ("coding_id IN (SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND coder_id = ?"
+                ' AND start = ? AND "end" = ?)')
+
+
 @dataclass(frozen=True)
 class CodingRequest:
     document: str
@@ -83,12 +88,16 @@ class Codings:
                 rows.append((guid, doc_id, code_ids[req.code], coders[req.coder], req.start, req.end, stamp))
                 if req.memo:
                     memos.append((req.memo, doc_id, code_ids[req.code], coders[req.coder], req.start, req.end))
+            changes = actions.Changes(conn)
             before = conn.total_changes
             conn.executemany(
                 'INSERT INTO codings (guid, document_id, code_id, coder_id, start, "end", created)'
                 " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", rows)
             report.added = conn.total_changes - before
             report.unchanged = len(rows) - report.added
+            if memos and report.unchanged:  # memos of codings that were there already: as they were
+                for _text, *key in memos:
+                    changes.watch_where("memos", _MEMO_OF_KEY, key)
             if memos:
                 self._set_memos(memos, stamp)
             if report.added == len(rows):
@@ -97,10 +106,37 @@ class Codings:
                 added_guids = self._existing_guids([r[0] for r in rows]) if report.added else []
             report.guids = added_guids
             if report.added or memos:
+                if report.created_codes:
+                    created_ids = [tree.find(path) for path in report.created_codes]
+                    changes.created_where("codes", f"id IN ({','.join('?' * len(created_ids))})", created_ids,
+                                          soft=True)
+                changes.inserted_rows("codings", self._portable(rows, set(added_guids) if
+                                                                len(added_guids) != len(rows) else None))
+                if memos and report.unchanged:
+                    for _text, *key in memos:
+                        changes.created_where("memos", _MEMO_OF_KEY, key)
+                elif memos:  # every coding is new, and so is every memo
+                    for i in range(0, len(added_guids), 500):
+                        chunk = added_guids[i:i + 500]
+                        changes.created_where(
+                            "memos", f"coding_id IN (SELECT id FROM codings WHERE guid IN ({','.join('?' * len(chunk))}))",
+                            chunk)
                 actions.record(conn, "code", f"applied {report.added} coding(s)",
-                               {"codings": added_guids, "codes_created": report.created_codes},
+                               {"codings": added_guids, "codes_created": report.created_codes,
+                                **changes.payload()},
                                self.project.coder_id())
         return report
+
+    def _portable(self, rows, keep: set[str] | None) -> dict[str, list]:
+        """Inserted rows as undo records them (``actions.ROW_COLUMNS``): references as GUIDs."""
+        def guids(table: str, ids: set[int]) -> dict[int, str]:
+            return {i: self.conn.execute(f"SELECT guid FROM {table} WHERE id = ?", (i,)).fetchone()[0] for i in ids}
+
+        docs = guids("documents", {r[1] for r in rows})
+        codes = guids("codes", {r[2] for r in rows})
+        coders = guids("coders", {r[3] for r in rows})
+        return {r[0]: [docs[r[1]], codes[r[2]], coders[r[3]], r[4], r[5], r[6]]
+                for r in rows if keep is None or r[0] in keep}
 
     def _codable(self, code_id: int) -> bool:
         return bool(self.conn.execute("SELECT codable FROM codes WHERE id = ?", (code_id,)).fetchone()[0])
@@ -170,6 +206,10 @@ class Codings:
                                   " WHERE guid = ?", (guid,)).fetchone()
             if row is None:
                 raise NotFound(f"no coding {guid}")
+            changes = actions.Changes(conn)
+            changes.watch("codings", [guid])
+            changes.watch_where("memos", "coding_id = ?", (row[0],))
             conn.execute("DELETE FROM codings WHERE id = ?", (row[0],))
             actions.record(conn, "uncode", "removed a coding",
-                           {"coding": guid, "row": list(row[1:])}, self.project.coder_id())
+                           {"coding": guid, "row": list(row[1:]), **changes.payload()},
+                           self.project.coder_id())

@@ -40,7 +40,9 @@ class Memos:
             column, target_id = self._target(kind, target)
             coder = self.project.coder_id()
             stamp, guid = now(), str(uuid.uuid4())
+            changes = actions.Changes(conn)
             if kind == "coding":
+                changes.watch_where("memos", "coding_id = ?", (target_id,))
                 conn.execute(
                     "INSERT INTO memos (guid, kind, coding_id, title, text, coder_id, created, modified)"
                     " VALUES (?, 'coding', ?, ?, ?, ?, ?, ?) ON CONFLICT(coding_id) WHERE coding_id IS NOT NULL"
@@ -50,8 +52,43 @@ class Memos:
                 columns = "guid, kind, title, text, coder_id, created, modified" + (f", {column}" if column else "")
                 values = [guid, kind, title, text, coder, stamp, stamp] + ([target_id] if column else [])
                 conn.execute(f"INSERT INTO memos ({columns}) VALUES ({','.join('?' * len(values))})", values)
-            actions.record(conn, "memo", f"wrote a {kind} memo", {"kind": kind, "target": target}, coder)
+            if kind == "coding":
+                changes.created_where("memos", "coding_id = ?", (target_id,))
+            else:
+                changes.created("memos", [guid])
+            actions.record(conn, "memo", f"wrote a {kind} memo",
+                           {"kind": kind, "target": target, **changes.payload()}, coder)
         return self.list(kind, target)[-1]
+
+    def _get(self, guid: str) -> tuple[int, str]:
+        row = self.conn.execute("SELECT id, kind FROM memos WHERE guid = ?", (guid,)).fetchone()
+        if row is None:
+            raise NotFound(f"no memo {guid}")
+        return row
+
+    def update(self, guid: str, text: str, title: str | None = None) -> None:
+        """Change a memo's text (and title, when given): one action, which undo takes back."""
+        with self.project.write() as conn:
+            memo_id, kind = self._get(guid)
+            changes = actions.Changes(conn)
+            changes.watch("memos", [guid])
+            if title is None:
+                conn.execute("UPDATE memos SET text = ?, modified = ? WHERE id = ?", (text, now(), memo_id))
+            else:
+                conn.execute("UPDATE memos SET text = ?, title = ?, modified = ? WHERE id = ?",
+                             (text, title, now(), memo_id))
+            actions.record(conn, "memo", f"edited a {kind} memo", {"memo": guid, **changes.payload()},
+                           self.project.coder_id())
+
+    def delete(self, guid: str) -> None:
+        """Delete a memo: one action, which undo takes back."""
+        with self.project.write() as conn:
+            memo_id, kind = self._get(guid)
+            changes = actions.Changes(conn)
+            changes.watch("memos", [guid])
+            conn.execute("DELETE FROM memos WHERE id = ?", (memo_id,))
+            actions.record(conn, "memo-delete", f"deleted a {kind} memo", {"memo": guid, **changes.payload()},
+                           self.project.coder_id())
 
     def list(self, kind: str | None = None, target: str | None = None) -> list[Memo]:
         sql = ("SELECT m.id, m.guid, m.kind, coalesce(d.name, k.name, c.name, g.guid), m.title, m.text, r.name,"

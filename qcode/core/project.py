@@ -71,6 +71,18 @@ class Project:
         with self.write() as conn:
             return coder_id(conn, name)
 
+    def undo(self, coder: str | None = None):
+        """Take back this session's coder's last action (see ``qcode.core.undo``)."""
+        from qcode.core.undo import undo
+
+        return undo(self, coder)
+
+    def redo(self, coder: str | None = None):
+        """Re-apply this session's coder's last undone action (see ``qcode.core.undo``)."""
+        from qcode.core.undo import redo
+
+        return redo(self, coder)
+
     def summary(self) -> dict[str, int]:
         conn = self.conn
         return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
