@@ -188,3 +188,17 @@ def test_usage_mistakes_exit_2(run, project_path, tmp_path):
     assert run("attribute", "set", project_path, "a", "b", ok=False).exit_code == 2
     files = [write(tmp_path / "a.txt", "a"), write(tmp_path / "b.txt", "b")]
     assert run("import", project_path, *files, "--name", "x.txt", ok=False).exit_code == 2
+
+
+def test_a_reader_that_stops_early_is_not_an_error(project_path, tmp_path):
+    text = "".join(f"Line {i}: IOM convenes the task force.\n" for i in range(3000))
+    write(tmp_path / "long.txt", text)
+    subprocess.run([sys.executable, "-m", "qcode", "import", str(project_path), str(tmp_path / "long.txt")], check=True,
+                   capture_output=True)
+    reader = subprocess.Popen([sys.executable, "-m", "qcode", "text", str(project_path), "long.txt"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    reader.stdout.read(10)
+    reader.stdout.close()  # as `qcode text ... | head` does
+    _, errors = reader.communicate(timeout=30)
+    assert reader.returncode == 0, errors
+    assert b"Traceback" not in errors

@@ -20,9 +20,14 @@ __all__ = ["cli", "main"]
 
 def main() -> None:
     """The console script: run the command line, turning every failure into one line."""
+    stdout = sys.stdout
     try:
         code = cli.main(prog_name="qcode", standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
+    except SystemExit:
+        if sys.stdout is not stdout:  # click met a closed pipe (qcode ... | head) and quietened it
+            sys.exit(0)
+        raise
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
