@@ -11,7 +11,16 @@ import sys
 
 import click
 
-from qcode.cli import analysis, cases, codebook, coding, demo, documents, export  # noqa: F401  (they register commands)
+from qcode.cli import (  # noqa: F401
+    analysis,
+    cases,
+    codebook,
+    coding,
+    demo,
+    documents,
+    export,
+    workbench,
+)
 from qcode.cli.common import EXIT_INTERNAL, EXIT_REFUSED, _report, cli
 from qcode.core import QcodeError
 

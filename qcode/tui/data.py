@@ -1,0 +1,110 @@
+"""What the workbench reads and writes, as plain functions that open their own connection.
+
+Textual runs database work in thread workers, and an SQLite connection belongs to one thread: each
+call here opens the project, does one thing (one transaction when it writes) and closes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from qcode.core import open_project
+from qcode.core.codings import CodingRequest
+from qcode.core.undo import redo as redo_action
+from qcode.core.undo import undo as undo_action
+
+DEFAULT_COLOR = "#AFAFAF"
+
+
+@dataclass(frozen=True)
+class CodeRow:
+    id: int
+    path: str
+    name: str
+    name_id: str
+    depth: int
+    color: str
+    shortcut: str | None
+    codable: bool
+    definition: str
+    description: str
+    when_to_use: str
+    when_not_to_use: str
+    example: str
+    codings: int
+
+
+@dataclass(frozen=True)
+class CodingRow:
+    guid: str
+    start: int
+    end: int
+    code: str
+    coder: str
+    memo: str | None
+
+
+@dataclass(frozen=True)
+class DocumentData:
+    name: str
+    title: str | None
+    text: str
+    codings: tuple[CodingRow, ...]
+
+
+def project_name(path: Path) -> str:
+    with open_project(path) as project:
+        return project.name
+
+
+def documents(path: Path) -> list[tuple[str, str | None, int, int]]:
+    """(name, title, characters, codings) of every document, in import order."""
+    with open_project(path) as project:
+        return [(d.name, d.title, d.characters, d.codings) for d in project.documents.list()]
+
+
+def codes(path: Path) -> list[CodeRow]:
+    with open_project(path) as project:
+        counts = project.codes.counts()
+        rows = []
+        for code in project.codes.list():
+            d = code.details
+            rows.append(CodeRow(code.id, code.path, code.name, d.get("name_id", ""), code.path.count("/"),
+                                code.color or DEFAULT_COLOR, code.shortcut, code.codable, d.get("definition", ""),
+                                code.description, d.get("when_to_use", ""), d.get("when_not_to_use", ""),
+                                d.get("example", ""), counts.get(code.id, 0)))
+        return rows
+
+
+def document(path: Path, name: str) -> DocumentData:
+    with open_project(path) as project:
+        doc = project.documents.get(name)
+        text = project.documents.text(doc)
+        rows = tuple(CodingRow(c.guid, c.start, c.end, c.code, c.coder, c.memo)
+                     for c in project.codings.list(document=doc.name))
+        return DocumentData(doc.name, doc.title, text, rows)
+
+
+def apply_code(path: Path, coder: str | None, document_name: str, start: int, end: int, code: str) -> int:
+    """Apply ``code`` to a span; returns how many codings were added (0: it was there already)."""
+    with open_project(path, coder=coder) as project:
+        return project.codings.add_many([CodingRequest(document_name, start, end, code)]).added
+
+
+def uncode(path: Path, coder: str | None, guid: str) -> None:
+    with open_project(path, coder=coder) as project:
+        project.codings.remove(guid)
+
+
+def undo(path: Path, coder: str | None) -> str | None:
+    """Take back this coder's last action; its summary, or None when there is nothing to undo."""
+    with open_project(path, coder=coder) as project:
+        action = undo_action(project)
+        return action.summary if action else None
+
+
+def redo(path: Path, coder: str | None) -> str | None:
+    with open_project(path, coder=coder) as project:
+        action = redo_action(project)
+        return action.summary if action else None

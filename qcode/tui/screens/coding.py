@@ -1,0 +1,276 @@
+"""The coding screen: the code tree, the document, and a side panel with the rules of the code in focus.
+
+Every change is written at once, in a thread worker, as one transaction; the screen then reloads the
+document's codings and the counts. There is no Save.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, Tree
+
+from qcode.core import QcodeError
+from qcode.tui import data
+from qcode.tui.screens.pickers import CodeFinder, DocumentPicker
+from qcode.tui.widgets.document_view import DocumentView, Span
+
+
+class CodingScreen(Screen):
+    BINDINGS = [
+        Binding("c", "find_code", "Code", id="code-finder"),
+        Binding("u", "uncode", "Uncode", id="uncode"),
+        Binding("ctrl+z", "undo", "Undo", id="undo"),
+        Binding("ctrl+y", "redo", "Redo", id="redo"),
+        Binding("right_square_bracket", "next_coding", "Next coding", show=False, id="next-coding"),
+        Binding("left_square_bracket", "previous_coding", "Previous coding", show=False, id="previous-coding"),
+        Binding("d", "pick_document", "Documents", id="documents"),
+        Binding("tab", "focus_next", "Next pane", show=False, id="next-pane"),
+        Binding("q", "app.quit", "Quit", id="quit"),
+    ]
+    DEFAULT_CSS = """
+    CodingScreen #panes { height: 1fr; }
+    CodingScreen #codes { width: 32; border-right: solid $primary-darken-2; }
+    CodingScreen #document { width: 1fr; }
+    CodingScreen #side { width: 36; border-left: solid $primary-darken-2; padding: 0 1; }
+    CodingScreen #status { height: 1; background: $boost; padding: 0 1; }
+    """
+
+    def __init__(self, project: Path, document: str | None = None, coder: str | None = None):
+        super().__init__()
+        self.project = project
+        self.document_name = document
+        self.coder = coder
+        self.codes: list[data.CodeRow] = []
+        self.doc: data.DocumentData | None = None
+        self.message = "saved"
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="panes"):
+            tree: Tree[str] = Tree("Codes", id="codes")
+            tree.show_root = False
+            yield tree
+            yield DocumentView(id="document")
+            with VerticalScroll(id="side"):
+                yield Static(id="rules")
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DocumentView).focus()
+        self.load()
+
+    # --- loading ------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load(self) -> None:
+        try:
+            codes = data.codes(self.project)
+            names = data.documents(self.project)
+            name = self.document_name or (names[0][0] if names else None)
+            doc = data.document(self.project, name) if name else None
+        except QcodeError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._show, codes, doc)
+
+    def _show(self, codes: list[data.CodeRow], doc: data.DocumentData | None) -> None:
+        first = self.doc is None or doc is None or self.doc.name != (doc.name if doc else None)
+        self.codes, self.doc = codes, doc
+        self._fill_tree()
+        view = self.query_one(DocumentView)
+        if doc is None:
+            self.title = "qcode"
+            self.sub_title = "no documents yet: import some with qcode import"
+            return
+        self.document_name = doc.name
+        self.sub_title = doc.title or doc.name
+        spans = self._spans()
+        if first:
+            view.load(doc.text, spans)
+        else:
+            view.set_spans(spans)
+        self._update_panels()
+
+    def _spans(self) -> list[Span]:
+        colors = {code.path: code.color for code in self.codes}
+        return [Span(c.start, c.end, key=c.guid, color=colors.get(c.code, data.DEFAULT_COLOR), label=c.code)
+                for c in (self.doc.codings if self.doc else ())]
+
+    def _fill_tree(self) -> None:
+        tree = self.query_one("#codes", Tree)
+        expanded = {node.data for node in tree.root.children if node.is_expanded} or None
+        tree.clear()
+        totals: dict[str, int] = {}
+        for code in self.codes:
+            parts = code.path.split("/")
+            for depth in range(1, len(parts) + 1):
+                totals["/".join(parts[:depth])] = totals.get("/".join(parts[:depth]), 0) + code.codings
+        parents = {}
+        has_children = {code.path.rpartition("/")[0] for code in self.codes}
+        for code in self.codes:
+            label = Text("■ ", style=code.color)
+            label.append(code.name)
+            if code.shortcut:
+                label.append(f" [{code.shortcut}]", style="dim")
+            label.append(f" {totals.get(code.path, 0)}", style="dim")
+            parent_path = code.path.rpartition("/")[0]
+            parent = parents.get(parent_path, tree.root)
+            if code.path in has_children:
+                parents[code.path] = parent.add(label, data=code.path, expand=expanded is None or code.path in expanded)
+            else:
+                parent.add_leaf(label, data=code.path)
+
+    # --- what is where ------------------------------------------------------------------------
+
+    def on_document_view_selection_changed(self, event: DocumentView.SelectionChanged) -> None:
+        self._update_panels()
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        code = self._code(event.node.data)
+        if code is not None:
+            self._show_rules(code)
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        code = self._code(event.node.data)
+        if code is not None and code.codable:
+            self.apply(code.path)
+
+    def _code(self, path: str | None) -> data.CodeRow | None:
+        return next((code for code in self.codes if code.path == path), None)
+
+    def _codings_here(self) -> list[data.CodingRow]:
+        if self.doc is None:
+            return []
+        cursor = self.query_one(DocumentView).cursor
+        here = [c for c in self.doc.codings if c.start <= cursor < c.end]
+        return sorted(here, key=lambda c: c.end - c.start)
+
+    def _update_panels(self) -> None:
+        here = self._codings_here()
+        if here:
+            code = self._code(here[0].code)
+            if code is not None:
+                self._show_rules(code, here)
+        view = self.query_one(DocumentView)
+        selection = view.selection
+        selected = f"sel {selection[1] - selection[0]} chars" if selection else "no selection"
+        names = ", ".join(dict.fromkeys(c.code.rpartition("/")[2] for c in here)) or "none"
+        status = Text(f" {self.document_name or ''} │ {selected} │ codes here: {names} │ {self.message}")
+        self.query_one("#status", Static).update(status)
+
+    def _show_rules(self, code: data.CodeRow, here: list[data.CodingRow] | None = None) -> None:
+        rules = Text()
+        rules.append(code.path + "\n", style=f"bold {code.color}")
+        if code.name_id:
+            rules.append(code.name_id + "\n", style="italic")
+        for label, value in (("", code.definition), ("Use when: ", code.when_to_use),
+                             ("Not when: ", code.when_not_to_use), ("Example: ", code.example)):
+            if value:
+                rules.append("\n" + label, style="bold")
+                rules.append(value + "\n")
+        if here:
+            rules.append("\nHere:\n", style="bold")
+            for coding in here:
+                rules.append(f"• {coding.code} ({coding.coder})\n")
+                if coding.memo:
+                    rules.append(f"  memo: {coding.memo}\n", style="italic")
+        self.query_one("#rules", Static).update(rules)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def on_key(self, event) -> None:
+        """A codebook shortcut applies its code to the selection."""
+        if event.character and isinstance(self.focused, DocumentView):
+            code = next((c for c in self.codes if c.shortcut == event.character and c.codable), None)
+            if code is not None:
+                event.stop()
+                self.apply(code.path)
+
+    def apply(self, path: str) -> None:
+        selection = self.query_one(DocumentView).selection
+        if selection is None or self.doc is None:
+            self.notify("Select a passage first (shift+arrows, V for a paragraph, v for mark mode)")
+            return
+        self._write(data.apply_code, self.document_name, selection[0], selection[1], path,
+                    done=f"coded with {path}")
+
+    def action_find_code(self) -> None:
+        def chosen(path: str | None) -> None:
+            if path:
+                self.apply(path)
+        self.app.push_screen(CodeFinder(self.codes), chosen)
+
+    def action_uncode(self) -> None:
+        """Remove the most specific of this coder's codings at the cursor (others' are theirs to remove)."""
+        here = self._codings_here()
+        mine = [c for c in here if c.coder == self.coder]
+        if not mine:
+            self.notify("None of your codings is at the cursor" if here else "No coding at the cursor")
+            return
+        self._write(data.uncode, mine[0].guid, done=f"removed {mine[0].code}")
+
+    def action_undo(self) -> None:
+        self._write(data.undo, done="undone")
+
+    def action_redo(self) -> None:
+        self._write(data.redo, done="redone")
+
+    def action_next_coding(self) -> None:
+        self._jump(forward=True)
+
+    def action_previous_coding(self) -> None:
+        self._jump(forward=False)
+
+    def _jump(self, forward: bool) -> None:
+        if self.doc is None:
+            return
+        view = self.query_one(DocumentView)
+        starts = sorted({c.start for c in self.doc.codings})
+        cursor = view.cursor
+        target = next((s for s in starts if s > cursor), None) if forward else \
+            next((s for s in reversed(starts) if s < cursor), None)
+        if target is not None:
+            view.move_to(target)
+            view.scroll_to_offset(target)
+
+    def action_pick_document(self) -> None:
+        self._pick()
+
+    @work(thread=True, group="pick", exit_on_error=False)
+    def _pick(self) -> None:
+        names = data.documents(self.project)
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.document_name = name
+                self.doc = None
+                self.load()
+        self.app.call_from_thread(self.app.push_screen, DocumentPicker(names), chosen)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _write(self, function, *args, done: str) -> None:
+        try:
+            result = function(self.project, self.coder, *args)
+        except QcodeError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        if function in (data.undo, data.redo):
+            message = f"{done}: {result}" if result else f"nothing to {'undo' if function is data.undo else 'redo'}"
+        elif function is data.apply_code and result == 0:
+            message = "already coded so"
+        else:
+            message = done
+        self.message = f"{message} · saved"
+        codes = data.codes(self.project)
+        doc = data.document(self.project, self.document_name)
+        self.app.call_from_thread(self._show, codes, doc)
