@@ -43,4 +43,4 @@ def _summary(project: Path) -> None:
     table(("document", "format", "characters", "codings", "case"),
           [(d.name, d.format, f"{d.characters:,}", d.codings, ", ".join(d.cases)) for d in docs])
     _code_table(codes, code_counts, totals)
-    say(f"next: qcode codings {project} --code 'Role set/Coordinator'")
+    say(f"next: qcode open {project}   (or: qcode excerpts {project} --code 'Role set/Coordinator')")
