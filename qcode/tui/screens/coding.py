@@ -69,6 +69,11 @@ class CodingScreen(Screen):
         self.query_one(DocumentView).focus()
         self.load()
 
+    def on_resize(self, event) -> None:
+        """Below 110 columns the side panel gives way to the document (it works at 80x24)."""
+        self.query_one("#side").display = event.size.width >= 110
+        self.query_one("#codes").styles.width = 32 if event.size.width >= 90 else 24
+
     # --- loading ------------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
