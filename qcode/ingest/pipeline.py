@@ -51,6 +51,11 @@ def read_path(path: Path) -> tuple[Extracted, bytes]:
     """Read and extract one file without touching any project (``IngestError`` on bad input)."""
     reader = reader_for(path)
     data = read_bytes(path)
+    return extract(reader, data, path), data
+
+
+def extract(reader: Callable[[bytes, str], Extracted], data: bytes, path: Path) -> Extracted:
+    """Run ``reader`` on the bytes of ``path``: normalised text, or one clear ``IngestError``."""
     if not data.strip():
         raise IngestError("the file is empty")
     try:
@@ -66,7 +71,7 @@ def read_path(path: Path) -> tuple[Extracted, bytes]:
     extracted.text = normalise(extracted.text)
     if not extracted.text.strip():
         raise IngestError("no text in the file")
-    return extracted, data
+    return extracted
 
 
 @dataclass
@@ -92,7 +97,7 @@ def import_file(project, path: str | Path, *, name: str | None = None, case: str
     try:
         if path.is_dir():
             raise IngestError("it is a folder, not a file")
-        reader_for(path)
+        reader = reader_for(path)
         data = read_bytes(path)
         data_hash = hashlib.sha256(data).hexdigest()
         existing = project.documents.by_sha256(data_hash)
@@ -105,7 +110,7 @@ def import_file(project, path: str | Path, *, name: str | None = None, case: str
         if project.documents.exists(doc_name):
             raise IngestError(f"a document named {doc_name!r} is already in the project "
                               "(give this file another name with --name)")
-        extracted, _ = read_path(path)
+        extracted = extract(reader, data, path)  # the bytes already read: the file is read once
         document = project.documents.add(
             name=doc_name, text=extracted.text, format=extracted.format, sha256=data_hash,
             source_file=path.name, size=len(data), encoding=extracted.encoding,
