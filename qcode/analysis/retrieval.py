@@ -180,7 +180,8 @@ def allowed_documents(project, filters: Filters) -> set[int] | None:
     return chosen
 
 
-def _marks(values) -> str:
+def placeholders(values) -> str:
+    """"?,?,?" for an SQL IN list of ``values``."""
     return ",".join("?" * len(values))
 
 
@@ -196,7 +197,7 @@ def coding_conditions(project, filters: Filters, tree=None) -> tuple[list[str], 
         if code_id is None:
             raise NotFound(f"no code {filters.code!r} in this project")
         ids = tree.descendants(code_id) if filters.children else [code_id]
-        where.append(f"c.code_id IN ({_marks(ids)})")
+        where.append(f"c.code_id IN ({placeholders(ids)})")
         params += ids
     document_ids = allowed_documents(project, filters)
     if filters.query:
@@ -212,10 +213,10 @@ def coding_conditions(project, filters: Filters, tree=None) -> tuple[list[str], 
     if document_ids is not None:
         if not document_ids:
             return None
-        where.append(f"c.document_id IN ({_marks(document_ids)})")
+        where.append(f"c.document_id IN ({placeholders(document_ids)})")
         params += sorted(document_ids)
     if filters.coders:
-        where.append(f"c.coder_id IN (SELECT id FROM coders WHERE name IN ({_marks(filters.coders)}))")
+        where.append(f"c.coder_id IN (SELECT id FROM coders WHERE name IN ({placeholders(filters.coders)}))")
         params += list(filters.coders)
     return where, params
 
@@ -268,7 +269,7 @@ def _documents(conn, ids: set[int]) -> dict[int, tuple[str, str]]:
     ordered = sorted(ids)
     for i in range(0, len(ordered), 500):
         chunk = ordered[i:i + 500]
-        for row in conn.execute(f"SELECT id, name, text FROM documents WHERE id IN ({_marks(chunk)})", chunk):
+        for row in conn.execute(f"SELECT id, name, text FROM documents WHERE id IN ({placeholders(chunk)})", chunk):
             found[row[0]] = (row[1], row[2])
     return found
 

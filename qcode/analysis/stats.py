@@ -45,7 +45,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from qcode.analysis.retrieval import Filters, coding_conditions
+from qcode.analysis.retrieval import Filters, coding_conditions, placeholders
 from qcode.core.errors import NotFound, QcodeError
 
 _WORD = re.compile(r"\S*[^\W_]\S*")
@@ -62,10 +62,6 @@ def count_words(text: str, start: int = 0, end: int | None = None) -> int:
 
 
 # -- which codings -------------------------------------------------------------------------------
-
-def _marks(values) -> str:
-    return ",".join("?" * len(values))
-
 
 def _sql(select: str, selection, extra: Iterable[str] = (), tail: str = "") -> tuple[str, list]:
     where, params = selection
@@ -416,7 +412,7 @@ def cooccurrence(project, codes: list[str] | None = None, filters: Filters = Fil
         extra = []
         params_extra: list = []
         if len(groups) < len(tree.nodes):
-            extra.append(f"c.code_id IN ({_marks(groups)})")
+            extra.append(f"c.code_id IN ({placeholders(groups)})")
             params_extra = list(groups)
         sql, params = _sql('c.document_id, c.start, c."end", c.code_id', selection, extra,
                            " ORDER BY c.document_id, c.start")
