@@ -171,6 +171,9 @@ def test_codings_filter_by_code_with_or_without_children(project):
     with_children = project.codings.list(code="Role set")
     assert [(c.code, c.text) for c in with_children] == [("Role set", "Hello"), ("Role set/Coordinator", "world")]
     assert [c.code for c in project.codings.list(code="Role set", children=False)] == ["Role set"]
+    tree = project.codes.tree()
+    totals = project.codes.totals()
+    assert (totals[tree.find("Role set")], totals[tree.find("Role set/Coordinator")], totals[tree.find("Role of IO")]) == (2, 1, 1)
     assert with_children[1].memo == "IOM convenes"
     with pytest.raises(NotFound):
         project.codings.list(code="Nope")

@@ -89,9 +89,10 @@ def show(source: Path, as_json: bool) -> None:
     if is_project(source):
         with _open(source) as p:
             tree, per_code = p.codes.tree(), p.codes.counts()
+            totals = p.codes.totals(per_code, tree)
             for path, _, _ in book.walk():
                 code_id = tree.find(path)
-                counts[path] = (per_code.get(code_id, 0), sum(per_code.get(i, 0) for i in tree.descendants(code_id)))
+                counts[path] = (per_code.get(code_id, 0), totals[code_id])
     if as_json:
         print_json([{"code": path, "name": code.name, "name_id": code.name_id, "guid": code.guid,
                      "codable": code.codable, "color": code.color, "shortcut": code.shortcut,

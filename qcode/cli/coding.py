@@ -132,8 +132,8 @@ def codes() -> None:
 def codes_list(project: Path, as_json: bool) -> None:
     """List the code tree with the codings of each code, alone and with its children."""
     with _open(project) as p:
-        found, counts, tree = p.codes.list(), p.codes.counts(), p.codes.tree()
-    totals = {c.id: sum(counts.get(i, 0) for i in tree.descendants(c.id)) for c in found}
+        found, counts = p.codes.list(), p.codes.counts()
+        totals = p.codes.totals(counts)
     if as_json:
         print_json([{"code": c.path, "name": c.name, "guid": c.guid, "codings": counts.get(c.id, 0),
                      "with_children": totals[c.id], "color": c.color, "shortcut": c.shortcut} for c in found])

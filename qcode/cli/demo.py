@@ -34,9 +34,9 @@ def _summary(project: Path) -> None:
     with _open(project) as p:
         counts = p.summary()
         docs = p.documents.list()
-        codes, code_counts, tree = p.codes.list(), p.codes.counts(), p.codes.tree()
+        codes, code_counts = p.codes.list(), p.codes.counts()
+        totals = p.codes.totals(code_counts)
         name = p.name
-    totals = {c.id: sum(code_counts.get(i, 0) for i in tree.descendants(c.id)) for c in codes}
     show(name)
     show(f"{counts['documents']} documents, {counts['cases']} cases, {counts['codes']} codes, "
          f"{counts['codings']} codings, {counts['memos']} memos")

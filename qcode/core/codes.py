@@ -128,6 +128,12 @@ class Codes:
         """Codings per code id (the code alone, not its children)."""
         return dict(self.conn.execute("SELECT code_id, count(*) FROM codings GROUP BY code_id"))
 
+    def totals(self, counts: dict[int, int] | None = None, tree: CodeTree | None = None) -> dict[int, int]:
+        """Codings per code id, the code with every code below it."""
+        counts = self.counts() if counts is None else counts
+        tree = tree or self.tree()
+        return {code_id: sum(counts.get(i, 0) for i in tree.descendants(code_id)) for code_id in tree.nodes}
+
     def _code(self, code_id: int, tree: CodeTree) -> Code:
         row = self.conn.execute(
             "SELECT id, guid, parent_id, name, color, shortcut, description, codable, position, details FROM codes"

@@ -33,6 +33,7 @@ class CodeRow:
     when_not_to_use: str
     example: str
     codings: int
+    total: int  # codings of the code and every code below it
 
 
 @dataclass(frozen=True)
@@ -67,13 +68,14 @@ def documents(path: Path) -> list[tuple[str, str | None, int, int]]:
 def codes(path: Path) -> list[CodeRow]:
     with open_project(path) as project:
         counts = project.codes.counts()
+        totals = project.codes.totals(counts)
         rows = []
         for code in project.codes.list():
             d = code.details
             rows.append(CodeRow(code.id, code.path, code.name, d.get("name_id", ""), code.path.count("/"),
                                 code.color or DEFAULT_COLOR, code.shortcut, code.codable, d.get("definition", ""),
                                 code.description, d.get("when_to_use", ""), d.get("when_not_to_use", ""),
-                                d.get("example", ""), counts.get(code.id, 0)))
+                                d.get("example", ""), counts.get(code.id, 0), totals[code.id]))
         return rows
 
 

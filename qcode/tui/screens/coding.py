@@ -115,11 +115,6 @@ class CodingScreen(Screen):
         tree = self.query_one("#codes", Tree)
         expanded = {node.data for node in tree.root.children if node.is_expanded} or None
         tree.clear()
-        totals: dict[str, int] = {}
-        for code in self.codes:
-            parts = code.path.split("/")
-            for depth in range(1, len(parts) + 1):
-                totals["/".join(parts[:depth])] = totals.get("/".join(parts[:depth]), 0) + code.codings
         parents = {}
         has_children = {code.path.rpartition("/")[0] for code in self.codes}
         for code in self.codes:
@@ -127,7 +122,7 @@ class CodingScreen(Screen):
             label.append(code.name)
             if code.shortcut:
                 label.append(f" [{code.shortcut}]", style="dim")
-            label.append(f" {totals.get(code.path, 0)}", style="dim")
+            label.append(f" {code.total}", style="dim")
             parent_path = code.path.rpartition("/")[0]
             parent = parents.get(parent_path, tree.root)
             if code.path in has_children:
