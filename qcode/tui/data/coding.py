@@ -1,4 +1,4 @@
-"""What the workbench reads and writes, as plain functions that open their own connection.
+"""The coding screen's reads and writes: codes, a document with its codings, apply, uncode, undo.
 
 Textual runs database work in thread workers, and an SQLite connection belongs to one thread: each
 call here opens the project, does one thing (one transaction when it writes) and closes it.
@@ -15,6 +15,8 @@ from qcode.core.undo import redo as redo_action
 from qcode.core.undo import undo as undo_action
 
 DEFAULT_COLOR = "#AFAFAF"
+
+__all__ = ["DEFAULT_COLOR", "CodeRow", "CodingRow", "DocumentData", "project_name", "documents", "codes", "document", "apply_code", "uncode", "undo", "redo"]
 
 
 @dataclass(frozen=True)
