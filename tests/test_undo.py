@@ -419,3 +419,26 @@ def test_the_payload_names_each_referenced_row_once(p):
     payload = json.loads(p.conn.execute("SELECT payload FROM actions ORDER BY id DESC").fetchone()[0])
     assert len(payload["refs"]) == 3  # the document, the code, the coder
     assert len(payload["codings"]) == 10 and len(payload["changes"]) == 11  # ten codings, the code
+
+
+def test_recode_keeps_span_and_memo_and_undoes_in_one_step(p):
+    report = p.codings.add("a.txt", 0, 5, "Roles/Arena", memo="why")
+    p.codings.remove(p.codings.add("a.txt", 6, 9, "Roles/Instrument").guids[0])
+    before = state(p)
+    guid = report.guids[0]
+    p.codings.recode(guid, "Roles/Instrument")
+    assert [(c.guid, c.code, c.start, c.end, c.memo) for c in p.codings.list()] == \
+        [(guid, "Roles/Instrument", 0, 5, "why")]
+    after = state(p)
+    assert undo(p).kind == "recode" and state(p) == before
+    redo(p)
+    assert state(p) == after
+
+
+def test_recode_refuses_a_duplicate_and_a_missing_coding(p):
+    first = p.codings.add("a.txt", 0, 5, "Roles/Arena").guids[0]
+    p.codings.add("a.txt", 0, 5, "Roles/Instrument")
+    with pytest.raises(QcodeError, match="already"):
+        p.codings.recode(first, "Roles/Instrument")
+    with pytest.raises(QcodeError, match="no coding"):
+        p.codings.recode("nope", "Roles/Arena")

@@ -199,6 +199,28 @@ class Codings:
                 f"SELECT id, text FROM documents WHERE id IN ({','.join('?' * len(chunk))})", chunk))
         return texts
 
+    def recode(self, guid: str, code: str) -> None:
+        """Give one coding another code, keeping its span, coder and memo: one action, which undo
+        takes back. Refused when the coder has coded the same span with that code already."""
+        with self.project.write() as conn:
+            row = conn.execute('SELECT id, document_id, code_id, coder_id, start, "end" FROM codings WHERE guid = ?',
+                               (guid,)).fetchone()
+            if row is None:
+                raise NotFound(f"no coding {guid}")
+            code_id = self.project.codes.get(code).id
+            if not self._codable(code_id):
+                raise QcodeError(f"{code} is a category, not codable: code one of its children")
+            if code_id == row[2]:
+                return
+            if conn.execute('SELECT 1 FROM codings WHERE document_id = ? AND code_id = ? AND coder_id IS ?'
+                            ' AND start = ? AND "end" = ?', (row[1], code_id, row[3], row[4], row[5])).fetchone():
+                raise QcodeError(f"this span is coded with {code} already")
+            changes = actions.Changes(conn)
+            changes.watch("codings", [guid])
+            conn.execute("UPDATE codings SET code_id = ? WHERE id = ?", (code_id, row[0]))
+            actions.record(conn, "recode", f"recoded a coding as {code}", {"coding": guid, **changes.payload()},
+                           self.project.coder_id())
+
     def remove(self, guid: str) -> None:
         """Remove one coding (and its memo)."""
         with self.project.write() as conn:

@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from qcode.core.actions import expand, read_rows
 from qcode.core.errors import QcodeError
 
-UNDOABLE = frozenset({"code", "uncode", "memo", "memo-delete", "code-add", "code-update", "code-rename",
+UNDOABLE = frozenset({"code", "uncode", "recode", "memo", "memo-delete", "code-add", "code-update", "code-rename",
                       "code-move", "code-merge", "code-delete"})
 DONE, UNDONE, DROPPED = 0, 1, 2
 
