@@ -18,8 +18,11 @@ THIRD_PARTY = SHARED / "fixtures" / "third-party"
 
 
 @pytest.fixture(autouse=True)
-def _coder(monkeypatch):
+def _coder(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("QCODE_CODER", "tester")
+    settings = tmp_path_factory.mktemp("settings")  # the workbench's config and theme, not the user's
+    monkeypatch.setenv("QCODE_CONFIG", str(settings / "config.toml"))
+    monkeypatch.setenv("QCODE_STATE", str(settings / "theme"))
 
 
 @pytest.fixture

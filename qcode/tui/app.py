@@ -4,23 +4,80 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.app import App
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Static
 
+from qcode.core import QcodeError
 from qcode.core.coders import coder_name
+from qcode.tui import data
+from qcode.tui.commands import ScreenCommands
 from qcode.tui.screens.coding import CodingScreen
+from qcode.tui.settings import DARK, LIGHT, load_settings, remember_theme
+
+
+class ProblemScreen(Screen):
+    """What went wrong with the project, in words, instead of the workbench (and never a traceback)."""
+
+    BINDINGS = [Binding("q,escape,enter", "app.quit", "Quit", id="problem-quit")]
+    DEFAULT_CSS = """
+    ProblemScreen { align: center middle; }
+    ProblemScreen > Vertical { width: 80%; height: auto; border: round $error; padding: 1 2; }
+    """
+
+    def __init__(self, message: str):
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text("qcode cannot open this project", style="bold"))
+            yield Static(Text(self.message))
+            yield Static(Text("\nPress q to quit.", style="dim"))
 
 
 class QcodeApp(App):
     TITLE = "qcode"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, id="app-quit")]
+    COMMANDS = App.COMMANDS | {ScreenCommands}
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, id="app-quit"),
+                Binding("f10", "toggle_dark", "Light / dark", show=False, id="toggle-theme")]
 
-    def __init__(self, project: str | Path, document: str | None = None, coder: str | None = None):
+    def __init__(self, project: str | Path, document: str | None = None, coder: str | None = None,
+                 theme: str | None = None):
         super().__init__()
         self.project = Path(project)
         self.document = document
         self.coder = coder_name(coder)  # --coder, else $QCODE_CODER, else the login name
+        self.settings = load_settings()
+        self._asked_theme = theme
 
     def on_mount(self) -> None:
         self.title = f"qcode · {self.project.stem}"
-        self.push_screen(CodingScreen(self.project, self.document, self.coder))
+        if self.settings.keys:
+            self.set_keymap(self.settings.keys)
+        wanted = self._asked_theme or self.settings.theme
+        if wanted in self.available_themes:
+            self.theme = wanted
+        elif wanted:
+            self.notify(Text(f"no theme {wanted!r}: using {self.theme}"), severity="warning")
+        self.theme_changed_signal.subscribe(self, lambda theme: remember_theme(theme.name))
+        if self.settings.problem:
+            self.notify(Text(f"{self.settings.problem}; using the usual keys"), severity="warning", timeout=10)
+        self.check_project()
+
+    @work(thread=True, exit_on_error=False)
+    def check_project(self) -> None:
+        """Open the project once, off the UI thread: missing, busy, read-only or damaged gets words."""
+        try:
+            data.project_name(self.project)
+        except QcodeError as exc:
+            self.call_from_thread(self.push_screen, ProblemScreen(str(exc)))
+            return
+        self.call_from_thread(self.push_screen, CodingScreen(self.project, self.document, self.coder))
+
+    def action_toggle_dark(self) -> None:
+        self.theme = LIGHT if self.current_theme.dark else DARK

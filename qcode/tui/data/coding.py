@@ -6,7 +6,7 @@ call here opens the project, does one thing (one transaction when it writes) and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from qcode.core import open_project
@@ -16,7 +16,7 @@ from qcode.core.undo import undo as undo_action
 
 DEFAULT_COLOR = "#AFAFAF"
 
-__all__ = ["DEFAULT_COLOR", "CodeRow", "CodingRow", "DocumentData", "project_name", "documents", "codes", "document", "apply_code", "uncode", "undo", "redo"]
+__all__ = ["DEFAULT_COLOR", "CodeRow", "CodingRow", "DocumentData", "project_name", "documents", "codes", "document", "apply_code", "recode", "uncode", "undo", "redo"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,7 @@ class DocumentData:
     title: str | None
     text: str
     codings: tuple[CodingRow, ...]
+    metadata: dict = field(default_factory=dict)  # pages and cues, for citations and go-to
 
 
 def project_name(path: Path) -> str:
@@ -87,13 +88,18 @@ def document(path: Path, name: str) -> DocumentData:
         text = project.documents.text(doc)
         rows = tuple(CodingRow(c.guid, c.start, c.end, c.code, c.coder, c.memo)
                      for c in project.codings.list(document=doc.name))
-        return DocumentData(doc.name, doc.title, text, rows)
+        return DocumentData(doc.name, doc.title, text, rows, doc.metadata or {})
 
 
 def apply_code(path: Path, coder: str | None, document_name: str, start: int, end: int, code: str) -> int:
     """Apply ``code`` to a span; returns how many codings were added (0: it was there already)."""
     with open_project(path, coder=coder) as project:
         return project.codings.add_many([CodingRequest(document_name, start, end, code)]).added
+
+
+def recode(path: Path, coder: str | None, guid: str, code: str) -> None:
+    with open_project(path, coder=coder) as project:
+        project.codings.recode(guid, code)
 
 
 def uncode(path: Path, coder: str | None, guid: str) -> None:

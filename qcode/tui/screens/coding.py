@@ -12,32 +12,46 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tree
 
+from qcode.analysis.places import HELP as PLACE_HELP
+from qcode.analysis.places import place_offset
+from qcode.analysis.retrieval import Locator
 from qcode.core import QcodeError
 from qcode.tui import data
+from qcode.tui.screens.dialogs import AskText, CodingChooser
+from qcode.tui.screens.help import HelpScreen, key_sections
 from qcode.tui.screens.pickers import CodeFinder, DocumentPicker
 from qcode.tui.widgets.document_view import DocumentView, Span
+from qcode.tui.widgets.find_bar import FindBar
 
 
 class CodingScreen(Screen):
     BINDINGS = [
         Binding("c", "find_code", "Code", id="code-finder"),
         Binding("u", "uncode", "Uncode", id="uncode"),
+        Binding("r", "recode", "Recode", show=False, id="recode"),
         Binding("ctrl+z", "undo", "Undo", id="undo"),
         Binding("ctrl+y", "redo", "Redo", id="redo"),
         Binding("right_square_bracket", "next_coding", "Next coding", show=False, id="next-coding"),
         Binding("left_square_bracket", "previous_coding", "Previous coding", show=False, id="previous-coding"),
+        Binding("right_curly_bracket", "next_coding(True)", "Next coding of the code in focus", show=False,
+                id="next-coding-of-code"),
+        Binding("left_curly_bracket", "previous_coding(True)", "Previous coding of the code in focus", show=False,
+                id="previous-coding-of-code"),
+        Binding("slash", "find", "Find", id="find"),
+        Binding("colon,ctrl+g", "go_to", "Go to", show=False, id="go-to"),
         Binding("d", "pick_document", "Documents", id="documents"),
         Binding("tab", "focus_next", "Next pane", show=False, id="next-pane"),
+        Binding("question_mark,f1", "help", "Keys", id="help"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
     DEFAULT_CSS = """
     CodingScreen #panes { height: 1fr; }
     CodingScreen #codes { width: 32; border-right: solid $primary-darken-2; }
-    CodingScreen #document { width: 1fr; }
+    CodingScreen #reader { width: 1fr; }
     CodingScreen #side { width: 36; border-left: solid $primary-darken-2; padding: 0 1; }
     CodingScreen #status { height: 1; background: $boost; padding: 0 1; }
     """
@@ -50,6 +64,11 @@ class CodingScreen(Screen):
         self.codes: list[data.CodeRow] = []
         self.doc: data.DocumentData | None = None
         self.message = "saved"
+        self.document_names: list[str] = []
+        self.locator: Locator | None = None
+        self.focus_code: str | None = None  # the code last highlighted in the tree
+        self._find_origin: int | None = None
+        self._pending_place: tuple[int, int | None] | None = None
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -59,7 +78,9 @@ class CodingScreen(Screen):
             tree: Tree[str] = Tree("Codes", id="codes")
             tree.show_root = False
             yield tree
-            yield DocumentView(id="document")
+            with Vertical(id="reader"):
+                yield DocumentView(id="document")
+                yield FindBar(id="find")
             with VerticalScroll(id="side"):
                 yield Static(id="rules")
         yield Static(id="status")
@@ -86,11 +107,14 @@ class CodingScreen(Screen):
         except QcodeError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
-        self.app.call_from_thread(self._show, codes, doc)
+        self.app.call_from_thread(self._show, codes, doc, [n[0] for n in names])
 
-    def _show(self, codes: list[data.CodeRow], doc: data.DocumentData | None) -> None:
+    def _show(self, codes: list[data.CodeRow], doc: data.DocumentData | None,
+              names: list[str] | None = None) -> None:
         first = self.doc is None or doc is None or self.doc.name != (doc.name if doc else None)
         self.codes, self.doc = codes, doc
+        if names is not None:
+            self.document_names = names
         self._fill_tree()
         view = self.query_one(DocumentView)
         if doc is None:
@@ -102,6 +126,10 @@ class CodingScreen(Screen):
         spans = self._spans()
         if first:
             view.load(doc.text, spans)
+            self.locator = Locator(doc.text, doc.metadata)
+            place, self._pending_place = self._pending_place, None
+            if place is not None:
+                self.call_after_refresh(self.go_to_offset, *place)
         else:
             view.set_spans(spans)
         self._update_panels()
@@ -138,6 +166,7 @@ class CodingScreen(Screen):
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         code = self._code(event.node.data)
         if code is not None:
+            self.focus_code = code.path
             self._show_rules(code)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
@@ -165,7 +194,16 @@ class CodingScreen(Screen):
         selection = view.selection
         selected = f"sel {selection[1] - selection[0]} chars" if selection else "no selection"
         names = ", ".join(dict.fromkeys(c.code.rpartition("/")[2] for c in here)) or "none"
-        status = Text(f" {self.document_name or ''} │ {selected} │ codes here: {names} │ {self.message}")
+        where = ""
+        if self.locator is not None and view.text:
+            paragraph = self.locator.paragraphs(view.cursor, view.cursor + 1)[0]
+            time = self.locator.time(view.cursor)
+            where = f"¶{paragraph}" + (f" {time}" if time else "")
+        position = ""
+        if self.document_name in self.document_names:
+            position = f"doc {self.document_names.index(self.document_name) + 1}/{len(self.document_names)} │ "
+        status = Text(f" {self.document_name or ''} {where} │ {selected} │ codes here: {names} │ "
+                      f"{position}{self.message}")
         self.query_one("#status", Static).update(status)
 
     def _show_rules(self, code: data.CodeRow, here: list[data.CodingRow] | None = None) -> None:
@@ -210,14 +248,36 @@ class CodingScreen(Screen):
                 self.apply(path)
         self.app.push_screen(CodeFinder(self.codes), chosen)
 
-    def action_uncode(self) -> None:
-        """Remove the most specific of this coder's codings at the cursor (others' are theirs to remove)."""
+    def _choose_mine(self, verb: str, then) -> None:
+        """The coder's coding at the cursor to act on: the only one, or one chosen from a list."""
         here = self._codings_here()
         mine = [c for c in here if c.coder == self.coder]
         if not mine:
-            self.notify("None of your codings is at the cursor" if here else "No coding at the cursor")
+            self.notify("None of your codings is at the cursor (others' are theirs to change)" if here
+                        else "No coding at the cursor")
             return
-        self._write(data.uncode, mine[0].guid, done=f"removed {mine[0].code}")
+        if len(mine) == 1:
+            then(mine[0])
+            return
+        by_guid = {c.guid: c for c in mine}
+
+        def chosen(guid: str | None) -> None:
+            if guid in by_guid:
+                then(by_guid[guid])
+        self.app.push_screen(CodingChooser(f"{verb}: which coding?", mine, self.doc.text, self.coder), chosen)
+
+    def action_uncode(self) -> None:
+        """Remove one of this coder's codings at the cursor (a chooser when there are several)."""
+        self._choose_mine("Uncode", lambda c: self._write(data.uncode, c.guid, done=f"removed {c.code}"))
+
+    def action_recode(self) -> None:
+        """Give one of this coder's codings at the cursor another code, keeping its span and memo."""
+        def recode(coding: data.CodingRow) -> None:
+            def to(path: str | None) -> None:
+                if path:
+                    self._write(data.recode, coding.guid, path, done=f"recoded {coding.code} as {path}")
+            self.app.push_screen(CodeFinder(self.codes, title=f"Recode {coding.code} as…"), to)
+        self._choose_mine("Recode", recode)
 
     def action_undo(self) -> None:
         self._write(data.undo, done="undone")
@@ -225,23 +285,123 @@ class CodingScreen(Screen):
     def action_redo(self) -> None:
         self._write(data.redo, done="redone")
 
-    def action_next_coding(self) -> None:
-        self._jump(forward=True)
+    def action_next_coding(self, of_code: bool = False) -> None:
+        self._jump(forward=True, of_code=of_code)
 
-    def action_previous_coding(self) -> None:
-        self._jump(forward=False)
+    def action_previous_coding(self, of_code: bool = False) -> None:
+        self._jump(forward=False, of_code=of_code)
 
-    def _jump(self, forward: bool) -> None:
+    def _jump(self, forward: bool, of_code: bool = False) -> None:
+        """To the next or previous coding; of the code in focus (and codes below it) when asked, or when
+        the code tree has the focus."""
         if self.doc is None:
             return
+        codings = self.doc.codings
+        code = self.focus_code if of_code or self.focused is self.query_one("#codes") else None
+        if code is not None:
+            codings = [c for c in codings if c.code == code or c.code.startswith(code + "/")]
+            if not codings:
+                self.notify(Text(f"No coding of {code} in this document"))
+                return
         view = self.query_one(DocumentView)
-        starts = sorted({c.start for c in self.doc.codings})
+        starts = sorted({c.start for c in codings})
         cursor = view.cursor
         target = next((s for s in starts if s > cursor), None) if forward else \
             next((s for s in reversed(starts) if s < cursor), None)
-        if target is not None:
-            view.move_to(target)
-            view.scroll_to_offset(target)
+        if target is None:
+            self.notify("No more codings " + ("below" if forward else "above"))
+            return
+        view.move_to(target)
+        view.scroll_to_offset(target, center=True)
+        self._update_panels()
+
+    # --- finding and going to places ----------------------------------------------------------
+
+    def action_find(self) -> None:
+        view = self.query_one(DocumentView)
+        self._find_origin = view.cursor
+        self.query_one(FindBar).open(view.selected_text if view.selection and "\n" not in view.selected_text
+                                     and len(view.selected_text) < 60 else "")
+
+    def on_find_bar_changed(self, event: FindBar.Changed) -> None:
+        view = self.query_one(DocumentView)
+        found = view.find(event.term)
+        if self._find_origin is not None:
+            view.move_to(self._find_origin)
+        match = view.next_match() if found else None
+        current = found.index(match) + 1 if match in found else None
+        self.query_one(FindBar).show_count(len(found), current)
+
+    def on_find_bar_closed(self, event: FindBar.Closed) -> None:
+        view = self.query_one(DocumentView)
+        if not event.keep and self._find_origin is not None:
+            view.move_to(self._find_origin)
+            view.scroll_to_offset(self._find_origin, center=True)
+        self._find_origin = None
+        view.focus()
+
+    def action_go_to(self) -> None:
+        if self.locator is None:
+            return
+
+        def check(typed: str) -> str | None:
+            try:
+                place_offset(self.locator, typed)
+            except ValueError as exc:
+                return str(exc)
+            return None
+
+        def go(typed: str | None) -> None:
+            if typed is None or self.locator is None:
+                return
+            offset = place_offset(self.locator, typed)
+            view = self.query_one(DocumentView)
+            view.move_to(offset)
+            view.scroll_to_offset(offset, center=True)
+            view.focus()
+            self._update_panels()
+        self.app.push_screen(AskText("Go to", placeholder="12, line 40, page 3, 1:02:03", hint=PLACE_HELP,
+                                     check=check), go)
+
+    def go_to_offset(self, start: int, end: int | None = None) -> None:
+        """Put the cursor at ``start`` (selecting up to ``end``) and bring it into view."""
+        view = self.query_one(DocumentView)
+        if end is not None and end > start:
+            view.select(start, end)
+        else:
+            view.move_to(start)
+        view.scroll_to_offset(start, center=True)
+        view.focus()
+        self._update_panels()
+
+    def action_help(self) -> None:
+        shortcuts = [(c.shortcut, c.path) for c in self.codes if c.shortcut and c.codable]
+        self.app.push_screen(HelpScreen(key_sections(self), shortcuts))
+
+    def palette_commands(self):
+        """What the command palette offers here (see qcode.tui.commands)."""
+        yield "Find in this document", "Find text (/), then n and N", self.action_find
+        yield "Go to a paragraph, line, page or time", PLACE_HELP, self.action_go_to
+        yield "Undo", "Take back your last action", self.action_undo
+        yield "Redo", "Do again what you undid", self.action_redo
+        yield "Keys", "Every key of this screen", self.action_help
+        for code in self.codes:
+            if code.codable:
+                yield f"Apply code: {code.path}", code.name_id or code.definition[:80], \
+                    (lambda path=code.path: self.apply(path))
+        for name in self.document_names:
+            yield f"Go to document: {name}", "Open it here", (lambda name=name: self.open_document(name))
+
+    def open_document(self, name: str, start: int | None = None, end: int | None = None) -> None:
+        """Show document ``name`` (at ``start``, selecting up to ``end``, when given)."""
+        if name == self.document_name and self.doc is not None:
+            if start is not None:
+                self.go_to_offset(start, end)
+            return
+        self.document_name = name
+        self.doc = None
+        self._pending_place = (start, end) if start is not None else None
+        self.load()
 
     def action_pick_document(self) -> None:
         self._pick()
@@ -252,9 +412,7 @@ class CodingScreen(Screen):
 
         def chosen(name: str | None) -> None:
             if name:
-                self.document_name = name
-                self.doc = None
-                self.load()
+                self.open_document(name)
         self.app.call_from_thread(self.app.push_screen, DocumentPicker(names), chosen)
 
     @work(thread=True, group="write", exit_on_error=False)

@@ -55,13 +55,14 @@ class CodeFinder(ModalScreen[str | None]):
     CodeFinder > Vertical { width: 80%; height: 70%; border: round $accent; background: $surface; }
     """
 
-    def __init__(self, codes: list[CodeRow]):
+    def __init__(self, codes: list[CodeRow], title: str = "Apply code: type part of a name (English or Indonesian)"):
         super().__init__()
         self.codes = [code for code in codes if code.codable]
+        self.heading = title
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Apply code: type part of a name (English or Indonesian)")
+            yield Label(Text(self.heading))
             yield Input(placeholder="e.g. koord", id="typed")
             yield OptionList(id="codes")
 

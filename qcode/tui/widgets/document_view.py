@@ -24,6 +24,7 @@ from rich.color import ColorParseError
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -722,6 +723,9 @@ class DocumentView(ScrollView, can_focus=True):
         self._post_selection()
 
     def action_clear_selection(self) -> None:
+        """Leave mark mode and drop the selection; with neither, escape goes on to the screen."""
+        if self._anchor is None and not self._mark_mode:
+            raise SkipAction()
         self._mark_mode = False
         self._anchor = None
         self.refresh()
