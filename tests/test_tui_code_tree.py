@@ -447,6 +447,16 @@ async def _folds(demo):
         app.reload()
         await pilot.pause()
         assert {node.data: node.is_expanded for node in tree.root.children}["Trafficking"] is True
+        # a folded code stays folded when it is renamed (folds are kept by code, not by name)
+        go_to(tree, "Response")
+        await pilot.press("space", "r")
+        await pilot.pause()
+        await type_text(pilot, "Responses")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        state = {node.data: node.is_expanded for node in tree.root.children}
+        assert state["Responses"] is False and "Response" not in state
+        assert tree.highlighted_path == "Responses"
 
 
 def test_a_code_name_with_markup_shows_literally(demo):
