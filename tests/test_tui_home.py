@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
-from textual.widgets import DataTable, Input, ProgressBar, RichLog, Static, Tree
+from textual.widgets import (
+    DataTable,
+    Input,
+    ProgressBar,
+    RichLog,
+    Static,
+    TabbedContent,
+    Tree,
+)
 
 from qcode.core import create_project, open_project
 from qcode.demo import build_demo
@@ -156,6 +164,16 @@ async def _enter_opens(demo):
         await pilot.press("enter")
         await pilot.pause()
         assert app.opened[-1] == "wawancara-bp2mi.odt"
+        await pilot.press("slash", "escape")  # escape clears the filter
+        await pilot.pause()
+        assert len(screen_rows(app)) == 9
+        await pilot.press("slash", *"language=id", "enter")  # attributes are searched too
+        await pilot.pause()
+        assert len(screen_rows(app)) == 4
+        await pilot.press("k")
+        await pilot.pause()
+        assert app.screen.query_one(TabbedContent).active == "codebook"
+        assert app.focused is app.screen.query_one("#code-tree", Tree)
 
 
 def screen_rows(app) -> list[str]:

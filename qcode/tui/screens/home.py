@@ -37,6 +37,10 @@ EMPTY_HINT = "No documents yet. Press i to import files (or folders), or run: qc
 def short_attributes(attributes: dict[str, str], width: int = 40) -> str:
     """``key=value, key=value``, cut to ``width`` characters."""
     text = ", ".join(f"{key}={value}" for key, value in attributes.items())
+    return cut(text, width)
+
+
+def cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -126,7 +130,14 @@ class HomeScreen(Screen):
             self.notify(f"Could not read the project: {type(error).__name__}: {error}", severity="error",
                         markup=False)
 
+    def on_screen_resume(self) -> None:
+        """Back from the coding screen or the import dialog: the counts may have changed."""
+        if self.home is not None:
+            self.load()
+
     def _show(self, loaded: home_data.HomeData) -> None:
+        if self not in self.app.screen_stack:
+            return  # the screen was closed while the project was read
         self.home = loaded
         self.sub_title = loaded.name
         self._show_summary()
@@ -158,11 +169,12 @@ class HomeScreen(Screen):
         table.clear()
         for doc in self.home.documents:
             attributes = short_attributes(doc.attributes)
-            haystack = " ".join((doc.name, doc.title or "", *doc.cases, attributes)).casefold()
+            every_value = (f"{key}={value}" for key, value in doc.attributes.items())
+            haystack = " ".join((doc.name, doc.title or "", *doc.cases, *every_value)).casefold()
             if not all(word in haystack for word in typed):
                 continue
             table.add_row(Text(doc.name), Text(", ".join(doc.cases)), Text(str(doc.codings), justify="right"),
-                          Text(f"{doc.characters:,}", justify="right"), Text(doc.title or "", style="italic"),
+                          Text(f"{doc.characters:,}", justify="right"), Text(cut(doc.title or "", 40), style="italic"),
                           Text(attributes, style="dim"), key=doc.name)
         if chosen is not None and chosen in table.rows:
             table.move_cursor(row=table.get_row_index(chosen))
@@ -226,7 +238,6 @@ class HomeScreen(Screen):
         def imported(count: int | None) -> None:
             if count:
                 self.notify(f"Imported {plural(count, 'document')}.")
-            self.load()
 
         self.app.push_screen(ImportDialog(self.project, self.coder), imported)
 

@@ -124,8 +124,8 @@ class ImportDialog(ModalScreen[int]):
         self.app.call_from_thread(self._listed, spec, recursive, files, then_import)
 
     def _listed(self, spec: str, recursive: bool, files: list[Path], then_import: bool) -> None:
-        if self.request != (spec, recursive):
-            return  # the path changed while the folder was read
+        if self not in self.app.screen_stack or self.request != (spec, recursive):
+            return  # closed, or the path changed, while the folder was read
         self.files, self.listed_for = files, (spec, recursive)
         log = self.query_one(RichLog)
         log.clear()
