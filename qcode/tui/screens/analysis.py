@@ -305,7 +305,10 @@ class AnalysisScreen(Screen):
         select = self.query_one("#matrix-by", Select)
         with self.prevent(Select.Changed):
             select.set_options([(Text("case"), "case"), *((Text(name), name) for name in names if name != "case")])
-            select.value = self.by if self.by == "case" or self.by in names else "case"
+            if self.by != "case" and self.by not in names:  # the attribute is gone: back to cases
+                self.by = "case"
+                self._compute_matrix()
+            select.value = self.by
 
     @on(Select.Changed, "#matrix-by")
     def _by_changed(self, event: Select.Changed) -> None:
