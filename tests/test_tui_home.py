@@ -345,6 +345,7 @@ def test_listing_a_file_a_folder_a_glob_and_a_home_path(folder, tmp_path, monkey
     assert names(home_data.importable_files(str(folder / "*.md"))) == ["summary.md"]
     assert names(home_data.importable_files(str(folder / "ignored.xyz"))) == ["ignored.xyz"]  # refused later
     assert home_data.importable_files(str(folder / "absent.txt")) == []
+    assert names(home_data.importable_files(f"'{folder / 'notes.txt'}' ")) == ["notes.txt"]  # dropped on the terminal
     monkeypatch.setenv("HOME", str(tmp_path))
     assert names(home_data.importable_files("~/incoming/*.txt")) == ["notes.txt"]
     assert names(home_data.importable_files("~/incoming")) == ["notes.txt", "scan.pdf", "summary.md"]

@@ -21,6 +21,7 @@ __all__ = [
     "DocumentInfo",
     "HomeData",
     "MemoInfo",
+    "clean_spec",
     "home",
     "import_one",
     "importable_files",
@@ -110,13 +111,21 @@ def importable(path: Path) -> bool:
     return path.is_file() and path.suffix.lower() in FORMATS and not path.name.startswith(".")
 
 
+def clean_spec(spec: str) -> str:
+    """The path as typed, without the quotes a terminal adds when a file is dropped on it."""
+    spec = spec.strip()
+    if len(spec) >= 2 and spec[0] == spec[-1] and spec[0] in "'\"":
+        spec = spec[1:-1]
+    return spec
+
+
 def importable_files(spec: str, recursive: bool = False) -> list[Path]:
     """The files an import of ``spec`` would read: a file, a folder's importable files, or a glob.
 
     A named file is listed whatever its type (the import then says why it cannot be read); a folder
     and a glob give only the files of a type qcode reads. ``~`` is expanded.
     """
-    spec = spec.strip()
+    spec = clean_spec(spec)
     if not spec:
         return []
     path = Path(spec).expanduser()

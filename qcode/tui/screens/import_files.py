@@ -69,6 +69,7 @@ class ImportDialog(ModalScreen[int]):
                 yield Button("Close", id="close")
 
     def on_mount(self) -> None:
+        self.query_one(ProgressBar).display = False  # until an import starts
         self.query_one("#path", Input).focus()
 
     # --- what to import -----------------------------------------------------------------------
@@ -133,7 +134,7 @@ class ImportDialog(ModalScreen[int]):
             self._say(f"No file to import at {spec} (qcode reads {READS}).")
             return
         self._say(f"{len(files)} file{'s' if len(files) != 1 else ''} to import. Enter or Import starts.")
-        base = Path(spec).expanduser()
+        base = Path(home_data.clean_spec(spec)).expanduser()
         for file in files:
             shown = file.relative_to(base) if base.is_dir() and file.is_relative_to(base) else file
             log.write(Text(f"  {shown}"))
@@ -146,7 +147,9 @@ class ImportDialog(ModalScreen[int]):
         self.running = True
         self._stop.clear()
         self._enable(False)
-        self.query_one(ProgressBar).update(total=len(self.files), progress=0)
+        bar = self.query_one(ProgressBar)
+        bar.display = True
+        bar.update(total=len(self.files), progress=0)
         self.query_one(RichLog).clear()
         case = self.query_one("#case", Input).value.strip() or None
         self._say(f"Importing {len(self.files)} files" + (f" into the case {case}" if case else "") + "...")
