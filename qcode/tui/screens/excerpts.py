@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from qcode.core import QcodeError
 from qcode.tui.data import retrieval as data
@@ -193,7 +194,9 @@ class ExcerptsScreen(Screen[tuple[str, int, int] | None]):
         except QcodeError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
-        self.app.call_from_thread(self._show, rows, [haystack(row) for row in rows])
+        haystacks = [haystack(row) for row in rows]
+        if not get_current_worker().is_cancelled:  # c pressed again: a newer load replaced this one
+            self.app.call_from_thread(self._show, rows, haystacks)
 
     def _failed(self, message: str) -> None:
         self.query_one("#counts", Static).update(Text(message))

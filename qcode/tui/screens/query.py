@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.suggester import Suggester
 from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.worker import get_current_worker
 
 from qcode.core import QcodeError
 from qcode.tui import data as tui_data
@@ -190,7 +191,8 @@ class QueryScreen(Screen[tuple[str, int, int] | None]):
         except QcodeError as exc:
             self.app.call_from_thread(self._failed, str(exc), getattr(exc, "offset", None))
             return
-        self.app.call_from_thread(self._show, mode, rows)
+        if not get_current_worker().is_cancelled:  # a newer query replaced this one
+            self.app.call_from_thread(self._show, mode, rows)
 
     def _failed(self, message: str, offset: int | None) -> None:
         self._message(message)
