@@ -240,3 +240,11 @@ async def _unknown(demo):
 
 def test_path_argument_may_be_a_string(demo):
     assert ExcerptsScreen(str(demo), "Role set").project == Path(demo)
+
+
+def test_every_binding_has_an_id_for_the_keymap():
+    from qcode.tui.screens.query import Confirm, QueryScreen
+
+    for screen in (ExcerptsScreen, QueryScreen, Confirm):
+        assert screen.BINDINGS and all(binding.id for binding in screen.BINDINGS)
+    assert {b.id for b in ExcerptsScreen.BINDINGS} == {"excerpts-close", "excerpts-children", "excerpts-filter"}
