@@ -303,3 +303,29 @@ class SnapApp(App):
 
 def test_snapshot_of_a_coded_document(snap_compare):
     assert snap_compare(SnapApp(), terminal_size=(60, 10))
+
+
+def test_a_few_changed_spans_are_applied_in_place_and_draw_as_a_rebuild_would():
+    import random
+
+    rng = random.Random(5)
+    text = "".join(rng.choice("abc de\n") for _ in range(3000))
+
+    def random_span(key):
+        start = rng.randrange(0, 2900)
+        return Span(start, start + rng.randint(1, 100), key=key, color=rng.choice(["#ff0000", "#00ff00", "#0000ff"]),
+                    label=f"c{key}")
+
+    spans = [random_span(k) for k in range(300)]
+    view = DocumentView(text, spans)
+    for round_ in range(20):
+        removed = rng.sample(spans, 3)
+        spans = [s for s in spans if s not in removed] + [random_span(1000 + round_ * 5 + i) for i in range(4)]
+        view.set_spans(spans)
+        fresh = DocumentView(text, spans)
+        for offset in range(len(text)):
+            here, expected = view.spans_at(offset), fresh.spans_at(offset)
+            assert set(here) == set(expected), offset
+            if expected:  # the most specific span is drawn on top in both
+                assert (here[0].end - here[0].start, -here[0].start) == \
+                    (expected[0].end - expected[0].start, -expected[0].start)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from qcode.core import open_project
 from qcode.core.codings import CodingRequest
@@ -16,7 +17,7 @@ from qcode.core.undo import undo as undo_action
 
 DEFAULT_COLOR = "#AFAFAF"
 
-__all__ = ["DEFAULT_COLOR", "CodeRow", "CodingRow", "DocumentData", "project_name", "documents", "codes", "document", "apply_code", "recode", "uncode", "undo", "redo"]
+__all__ = ["DEFAULT_COLOR", "CodeRow", "CodingRow", "DocumentData", "project_name", "documents", "codes", "document", "codings", "apply_code", "recode", "uncode", "undo", "redo"]
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,7 @@ class CodeRow:
     total: int  # codings of the code and every code below it
 
 
-@dataclass(frozen=True)
-class CodingRow:
+class CodingRow(NamedTuple):  # a tuple: thousands are made per document, fast
     guid: str
     start: int
     end: int
@@ -82,19 +82,34 @@ def codes(path: Path) -> list[CodeRow]:
         return rows
 
 
+def _codings_of(project, document_id: int) -> tuple[CodingRow, ...]:
+    """The document's codings without their texts (the view has the text): one query, for speed."""
+    tree = project.codes.tree()
+    rows = project.conn.execute(
+        'SELECT g.guid, g.start, g."end", g.code_id, r.name, m.text FROM codings g'
+        " LEFT JOIN coders r ON r.id = g.coder_id LEFT JOIN memos m ON m.coding_id = g.id"
+        " WHERE g.document_id = ? ORDER BY g.start, g.id", (document_id,))
+    return tuple(CodingRow(guid, start, end, tree.path(code_id), coder, memo)
+                 for guid, start, end, code_id, coder, memo in rows)
+
+
 def document(path: Path, name: str) -> DocumentData:
     with open_project(path) as project:
         doc = project.documents.get(name)
         text = project.documents.text(doc)
-        rows = tuple(CodingRow(c.guid, c.start, c.end, c.code, c.coder, c.memo)
-                     for c in project.codings.list(document=doc.name))
-        return DocumentData(doc.name, doc.title, text, rows, doc.metadata or {})
+        return DocumentData(doc.name, doc.title, text, _codings_of(project, doc.id), doc.metadata or {})
 
 
-def apply_code(path: Path, coder: str | None, document_name: str, start: int, end: int, code: str) -> int:
-    """Apply ``code`` to a span; returns how many codings were added (0: it was there already)."""
+def codings(path: Path, name: str) -> tuple[CodingRow, ...]:
+    """Only the codings of document ``name``: what changes after coding, uncoding or undo."""
+    with open_project(path) as project:
+        return _codings_of(project, project.documents.get(name).id)
+
+
+def apply_code(path: Path, coder: str | None, document_name: str, start: int, end: int, code: str) -> list[str]:
+    """Apply ``code`` to a span; returns the GUIDs of the codings added (none: it was there already)."""
     with open_project(path, coder=coder) as project:
-        return project.codings.add_many([CodingRequest(document_name, start, end, code)]).added
+        return project.codings.add_many([CodingRequest(document_name, start, end, code)]).guids
 
 
 def recode(path: Path, coder: str | None, guid: str, code: str) -> None:

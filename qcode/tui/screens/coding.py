@@ -6,6 +6,7 @@ document's codings and the counts. There is no Save.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from rich.text import Text
@@ -424,11 +425,37 @@ class CodingScreen(Screen):
             return
         if function in (data.undo, data.redo):
             message = f"{done}: {result}" if result else f"nothing to {'undo' if function is data.undo else 'redo'}"
-        elif function is data.apply_code and result == 0:
+        elif function is data.apply_code and not result:
             message = "already coded so"
         else:
             message = done
         self.message = f"{message} · saved"
+        if function is data.apply_code and result and len(result) == 1:
+            document_name, start, end, code = args
+            added = data.CodingRow(result[0], start, end, code, self.coder, None)
+            codes = data.codes(self.project)
+            self.app.call_from_thread(self._show_added, codes, document_name, added)
+            return
+        self.reload_codings()
+
+    def _show_added(self, codes: list[data.CodeRow], document_name: str, added: data.CodingRow) -> None:
+        """A coding just applied: add its span to the view (the others stay) and refresh the counts."""
+        if self.doc is None or self.doc.name != document_name:
+            return
+        self.doc = replace(self.doc, codings=self.doc.codings + (added,))
+        self.codes = codes
+        self._fill_tree()
+        color = next((code.color for code in codes if code.path == added.code), data.DEFAULT_COLOR)
+        self.query_one(DocumentView).add_spans([Span(added.start, added.end, key=added.guid, color=color,
+                                                     label=added.code)])
+        self._update_panels()
+
+    def reload_codings(self) -> None:
+        """After a change: the codes with their counts and this document's codings (not its text)."""
         codes = data.codes(self.project)
-        doc = data.document(self.project, self.document_name)
+        doc = self.doc
+        if doc is None or doc.name != self.document_name:
+            doc = data.document(self.project, self.document_name)
+        else:
+            doc = replace(doc, codings=data.codings(self.project, doc.name))
         self.app.call_from_thread(self._show, codes, doc)

@@ -14,9 +14,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
 from itertools import accumulate, pairwise
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.cells import cell_len, get_character_cell_size
 from rich.color import Color as RichColor
@@ -35,9 +34,10 @@ from textual.strip import Strip
 __all__ = ["DocumentView", "Span", "display_text", "wrap_rows"]
 
 
-@dataclass(frozen=True)
-class Span:
-    """One coded span to draw: offsets, the coding's key, the code's colour and name."""
+class Span(NamedTuple):
+    """One coded span to draw: offsets, the coding's key, the code's colour and name.
+
+    A tuple, so that comparing and hashing thousands of them (to find what changed) is fast."""
 
     start: int
     end: int
@@ -293,10 +293,29 @@ class DocumentView(ScrollView, can_focus=True):
             self.scroll_to(y=0, animate=False, immediate=True)
             self._post_selection()
 
+    # a change of at most this many spans (a coding added, removed, recoded) is applied in place
+    INCREMENTAL_LIMIT = 32
+
     def set_spans(self, spans: Iterable[Span]) -> None:
-        """Replace the coded spans (after coding or uncoding); the text and the selection stay."""
+        """Replace the coded spans (after coding or uncoding); the text and the selection stay.
+
+        When only a few spans differ from those shown, only the intervals they cover change: applying
+        a code to a document with thousands of codings does not rebuild them all."""
         n = len(self._text)
         spans = [s for s in spans if 0 <= s.start < s.end <= n]
+        old = getattr(self, "_spans", None)
+        if old is not None and abs(len(spans) - len(old)) <= self.INCREMENTAL_LIMIT:
+            before, after = set(old), set(spans)
+            if len(before) == len(old) and len(after) == len(spans):  # no duplicates: a set diff is exact
+                removed, added = before - after, after - before
+                if len(removed) + len(added) <= self.INCREMENTAL_LIMIT:
+                    for span in removed:
+                        self._remove_span(span)
+                    for span in added:
+                        self._add_span(span)
+                    self._spans = spans
+                    self._invalidate()
+                    return
         self._spans = spans
         # rank: most specific first (shortest, then the later start), so a sorted set of ranks
         # is the covering spans in drawing order
@@ -326,6 +345,52 @@ class DocumentView(ScrollView, can_focus=True):
         self._interval_active = interval_active
         self._interval_style = interval_style
         self._invalidate()
+
+    def add_spans(self, spans: Iterable[Span]) -> None:
+        """Draw a few more spans (a coding just applied) without rebuilding the others."""
+        n = len(self._text)
+        spans = [s for s in spans if 0 <= s.start < s.end <= n]
+        for span in spans:
+            self._add_span(span)
+        self._spans = self._spans + spans
+        self._invalidate()
+
+    def _split_at(self, offset: int) -> None:
+        """Make ``offset`` a bound: the interval holding it becomes two with the same spans."""
+        bounds = self._bounds
+        i = bisect_left(bounds, offset)
+        if i < len(bounds) and bounds[i] == offset:
+            return
+        bounds.insert(i, offset)
+        self._interval_active.insert(i, self._interval_active[i - 1] if i else ())
+        self._interval_style.insert(i, self._interval_style[i - 1] if i else None)
+
+    @staticmethod
+    def _rank(span: Span) -> tuple[int, int]:
+        return span.end - span.start, -span.start
+
+    def _restyle(self, k: int, active: tuple[Span, ...]) -> None:
+        self._interval_active[k] = active
+        self._interval_style[k] = _coding_style(active[0].color, len(active) > 1) if active else None
+
+    def _add_span(self, span: Span) -> None:
+        self._split_at(span.start)
+        self._split_at(span.end)
+        i, j = bisect_left(self._bounds, span.start), bisect_left(self._bounds, span.end)
+        rank = self._rank(span)
+        for k in range(i, j):
+            active = self._interval_active[k]
+            pos = 0
+            while pos < len(active) and self._rank(active[pos]) <= rank:
+                pos += 1
+            self._restyle(k, active[:pos] + (span,) + active[pos:])
+
+    def _remove_span(self, span: Span) -> None:
+        i, j = bisect_left(self._bounds, span.start), bisect_left(self._bounds, span.end)
+        for k in range(i, j):
+            active = self._interval_active[k]
+            if span in active:
+                self._restyle(k, tuple(s for s in active if s != span))
 
     @property
     def text(self) -> str:
