@@ -17,7 +17,10 @@ from qcode.core.undo import undo as undo_action
 
 DEFAULT_COLOR = "#AFAFAF"
 
-__all__ = ["DEFAULT_COLOR", "CodeRow", "CodingRow", "DocumentData", "project_name", "documents", "codes", "document", "codings", "apply_code", "recode", "uncode", "undo", "redo"]
+__all__ = [
+    "DEFAULT_COLOR", "CodeRow", "CodingRow", "DocumentData", "apply_code", "codes", "codings", "document",
+    "documents", "project_name", "recode", "redo", "uncode", "undo"
+]
 
 
 @dataclass(frozen=True)

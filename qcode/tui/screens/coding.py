@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, Tree
@@ -30,7 +31,7 @@ from qcode.tui.widgets.find_bar import FindBar
 
 
 class CodingScreen(Screen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "find_code", "Code", id="code-finder"),
         Binding("u", "uncode", "Uncode", id="uncode"),
         Binding("r", "recode", "Recode", show=False, id="recode"),
