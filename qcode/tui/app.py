@@ -17,6 +17,7 @@ from qcode.core.coders import coder_name
 from qcode.tui import data
 from qcode.tui.commands import ScreenCommands
 from qcode.tui.screens.coding import CodingScreen
+from qcode.tui.screens.home import HomeScreen
 from qcode.tui.settings import DARK, LIGHT, load_settings, remember_theme
 
 
@@ -77,7 +78,23 @@ class QcodeApp(App):
         except QcodeError as exc:
             self.call_from_thread(self.push_screen, ProblemScreen(str(exc)))
             return
-        self.call_from_thread(self.push_screen, CodingScreen(self.project, self.document, self.coder))
+        self.call_from_thread(self._start)
+
+    def _start(self) -> None:
+        """The project home, with the coding screen on top when a document was named."""
+        self.push_screen(HomeScreen(self.project, self.coder))
+        if self.document:
+            self.push_screen(CodingScreen(self.project, self.document, self.coder))
+
+    def on_home_screen_open_document(self, message: HomeScreen.OpenDocument) -> None:
+        self.push_screen(CodingScreen(self.project, message.name, self.coder))
+
+    def action_home(self) -> None:
+        """Back to the project home: the screens above it close (their work is saved already)."""
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+        if not isinstance(self.screen, HomeScreen):
+            self.push_screen(HomeScreen(self.project, self.coder))
 
     def action_toggle_dark(self) -> None:
         self.theme = LIGHT if self.current_theme.dark else DARK

@@ -23,9 +23,15 @@ from qcode.analysis.places import place_offset
 from qcode.analysis.retrieval import Locator
 from qcode.core import QcodeError
 from qcode.tui import data
+from qcode.tui.screens.analysis import AnalysisScreen
+from qcode.tui.screens.code_edit import in_vivo_dialog
 from qcode.tui.screens.dialogs import AskText, CodingChooser
+from qcode.tui.screens.excerpts import ExcerptsScreen
+from qcode.tui.screens.export import ExportDialog
 from qcode.tui.screens.help import HelpScreen, key_sections
 from qcode.tui.screens.pickers import CodeFinder, DocumentPicker
+from qcode.tui.screens.query import QueryScreen
+from qcode.tui.widgets.code_tree import CodeTree
 from qcode.tui.widgets.document_view import DocumentView, Span
 from qcode.tui.widgets.find_bar import FindBar
 
@@ -35,6 +41,12 @@ class CodingScreen(Screen):
         Binding("c", "find_code", "Code", id="code-finder"),
         Binding("u", "uncode", "Uncode", id="uncode"),
         Binding("r", "recode", "Recode", show=False, id="recode"),
+        Binding("i", "in_vivo", "In vivo", show=False, id="in-vivo"),
+        Binding("e", "excerpts", "Excerpts", id="excerpts"),
+        Binding("ctrl+f", "query", "Query & search", show=False, id="query"),
+        Binding("ctrl+t", "analysis", "Tables & charts", show=False, id="analysis"),
+        Binding("ctrl+e", "export", "Export", show=False, id="export"),
+        Binding("escape", "home", "Home", show=False, id="home"),
         Binding("ctrl+z", "undo", "Undo", id="undo"),
         Binding("ctrl+y", "redo", "Redo", id="redo"),
         Binding("right_square_bracket", "next_coding", "Next coding", show=False, id="next-coding"),
@@ -77,9 +89,7 @@ class CodingScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="panes"):
-            tree: Tree[str] = Tree("Codes", id="codes")
-            tree.show_root = False
-            yield tree
+            yield CodeTree(self.project, self.coder, id="codes")
             with Vertical(id="reader"):
                 yield DocumentView(id="document")
                 yield FindBar(id="find")
@@ -142,23 +152,19 @@ class CodingScreen(Screen):
                 for c in (self.doc.codings if self.doc else ())]
 
     def _fill_tree(self) -> None:
-        tree = self.query_one("#codes", Tree)
-        expanded = {node.data for node in tree.root.children if node.is_expanded} or None
-        tree.clear()
-        parents = {}
-        has_children = {code.path.rpartition("/")[0] for code in self.codes}
-        for code in self.codes:
-            label = Text("■ ", style=code.color)
-            label.append(code.name)
-            if code.shortcut:
-                label.append(f" [{code.shortcut}]", style="dim")
-            label.append(f" {code.total}", style="dim")
-            parent_path = code.path.rpartition("/")[0]
-            parent = parents.get(parent_path, tree.root)
-            if code.path in has_children:
-                parents[code.path] = parent.add(label, data=code.path, expand=expanded is None or code.path in expanded)
-            else:
-                parent.add_leaf(label, data=code.path)
+        self.query_one(CodeTree).set_codes(self.codes)
+
+    def on_code_tree_changed(self, event: CodeTree.Changed) -> None:
+        """A code was added, renamed, moved, merged or deleted: codes and spans are read again."""
+        self.message = f"{event.message} · saved"
+        self._reload()
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _reload(self) -> None:
+        try:
+            self.reload_codings()
+        except QcodeError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
 
     # --- what is where ------------------------------------------------------------------------
 
@@ -387,12 +393,27 @@ class CodingScreen(Screen):
         yield "Undo", "Take back your last action", self.action_undo
         yield "Redo", "Do again what you undid", self.action_redo
         yield "Keys", "Every key of this screen", self.action_help
+        yield "Query codings", "AND, OR, NOT, OVERLAPS, WITHIN, NEAR/N, FOLLOWEDBY (ctrl+f)", self.action_query
+        yield "Search the documents", "Words, phrases and parts of words, in every document", self.action_search
+        yield "Tables and charts", "Frequencies, co-occurrence, matrices (ctrl+t)", self.action_analysis
+        yield "Export …", "Excerpts to Word, CSV, Excel, Markdown or HTML; memos to Word (ctrl+e)", \
+            self.action_export
+        yield "In vivo: the selection names a new code", "The selected words become a code, applied here", \
+            self.action_in_vivo
+        yield "Project home", "Documents, cases, codebook and memos (escape)", self.action_home
+        focus = self.code_in_focus()
+        if focus:
+            yield f"Export the excerpts of {focus} …", "To Word or another format", \
+                (lambda: self.action_export(of_code=True))
         for code in self.codes:
             if code.codable:
                 yield f"Apply code: {code.path}", code.name_id or code.definition[:80], \
                     (lambda path=code.path: self.apply(path))
         for name in self.document_names:
             yield f"Go to document: {name}", "Open it here", (lambda name=name: self.open_document(name))
+        for code in self.codes:
+            yield f"Excerpts of: {code.path}", f"{code.total} coding(s), across documents", \
+                (lambda path=code.path: self.app.push_screen(ExcerptsScreen(self.project, path), self._jump_back))
 
     def open_document(self, name: str, start: int | None = None, end: int | None = None) -> None:
         """Show document ``name`` (at ``start``, selecting up to ``end``, when given)."""
@@ -404,6 +425,64 @@ class CodingScreen(Screen):
         self.doc = None
         self._pending_place = (start, end) if start is not None else None
         self.load()
+
+    # --- other screens ------------------------------------------------------------------------
+
+    def code_in_focus(self) -> str | None:
+        """The code highlighted in the tree when the tree has the focus, else the most specific code at
+        the cursor, else the code last highlighted in the tree."""
+        tree = self.query_one(CodeTree)
+        if self.focused is tree and tree.highlighted_path:
+            return tree.highlighted_path
+        here = self._codings_here()
+        return here[0].code if here else self.focus_code or tree.highlighted_path
+
+    def action_in_vivo(self) -> None:
+        view = self.query_one(DocumentView)
+        selection = view.selection
+        if selection is None or self.doc is None or not view.selected_text.strip():
+            self.notify("Select the words that name the new code first")
+            return
+
+        def done(path: str | None) -> None:
+            if path:
+                self.message = f"in vivo: coded with {path} · saved"
+                self._reload()
+        self.app.push_screen(in_vivo_dialog(self.project, self.coder, self.document_name, selection[0],
+                                            selection[1], view.selected_text), done)
+
+    def _jump_back(self, place: tuple[str, int, int] | None) -> None:
+        """After a screen that may have changed codings: read them again, then go where it says."""
+        if place and place[0] != self.document_name:
+            self.open_document(*place)  # reads the codes and the codings too
+            return
+        self._reload()
+        if place:
+            self.go_to_offset(place[1], place[2])
+
+    def action_excerpts(self) -> None:
+        code = self.code_in_focus()
+        if code is None:
+            self.notify("Highlight a code in the tree (or put the cursor on a coding) first")
+            return
+        self.app.push_screen(ExcerptsScreen(self.project, code), self._jump_back)
+
+    def action_query(self) -> None:
+        self.app.push_screen(QueryScreen(self.project, self.coder, [c.path for c in self.codes]), self._jump_back)
+
+    def action_search(self) -> None:
+        self.app.push_screen(QueryScreen(self.project, self.coder, [c.path for c in self.codes], mode="search"),
+                             self._jump_back)
+
+    def action_analysis(self) -> None:
+        self.app.push_screen(AnalysisScreen(self.project))
+
+    def action_export(self, of_code: bool = False) -> None:
+        self.app.push_screen(ExportDialog(self.project, code_path=self.code_in_focus() if of_code else None))
+
+    def action_home(self) -> None:
+        """Back to the project home (escape with nothing selected)."""
+        self.app.action_home()
 
     def action_pick_document(self) -> None:
         self._pick()
