@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
@@ -24,7 +25,7 @@ from qcode.tui.settings import DARK, LIGHT, load_settings, remember_theme
 class ProblemScreen(Screen):
     """What went wrong with the project, in words, instead of the workbench (and never a traceback)."""
 
-    BINDINGS = [Binding("q,escape,enter", "app.quit", "Quit", id="problem-quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q,escape,enter", "app.quit", "Quit", id="problem-quit")]
     DEFAULT_CSS = """
     ProblemScreen { align: center middle; }
     ProblemScreen > Vertical { width: 80%; height: auto; border: round $error; padding: 1 2; }
@@ -44,7 +45,7 @@ class ProblemScreen(Screen):
 class QcodeApp(App):
     TITLE = "qcode"
     COMMANDS = App.COMMANDS | {ScreenCommands}
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, id="app-quit"),
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", show=False, id="app-quit"),
                 Binding("f10", "toggle_dark", "Light / dark", show=False, id="toggle-theme")]
 
     def __init__(self, project: str | Path, document: str | None = None, coder: str | None = None,
