@@ -204,10 +204,10 @@ def test_palette_offers_what_fits_the_coding_screen(demo):
             assert f"Go to document: {VTT}" in titles
             view = app.screen.query_one(DocumentView)
             view.select(10, 20)
-            dict((t, c) for t, _, c in app.screen.palette_commands())["Apply code: Role set/Coordinator"]()
+            {t: c for t, _, c in app.screen.palette_commands()}["Apply code: Role set/Coordinator"]()
             await settle(app, pilot)
             assert mine(demo) == [("Role set/Coordinator", 10, 20)]
-            dict((t, c) for t, _, c in app.screen.palette_commands())[f"Go to document: {VTT}"]()
+            {t: c for t, _, c in app.screen.palette_commands()}[f"Go to document: {VTT}"]()
             await settle(app, pilot)
             assert app.screen.document_name == VTT
     run(body())
@@ -252,4 +252,31 @@ def test_a_project_that_cannot_be_opened_gets_words_not_a_traceback(tmp_path, co
             await pilot.press("q")
             await pilot.pause()
         assert app.return_code in (0, None)
+    run(body())
+
+
+def test_keys_typed_fast_after_c_or_slash_go_to_the_dialog_not_to_shortcuts(demo):
+    """A terminal delivers `c` and `koord` in one burst: `k` and `o` are also codebook shortcuts."""
+    from textual import events
+
+    async def body():
+        app = QcodeApp(demo, document=DOCUMENT, coder="tester")
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(app, pilot)
+            view = app.screen.query_one(DocumentView)
+            view.move_to(view.text.index("R.: Our unit works") + 3)
+            for key in ["V", "c", *"koord"]:
+                app.post_message(events.Key(key, key))
+            await pilot.pause(0.3)
+            assert type(app.screen).__name__ == "CodeFinder"
+            assert app.screen.query_one(Input).value == "koord"
+            app.post_message(events.Key("enter", "\r"))
+            await settle(app, pilot)
+            assert [code for code, _, _ in mine(demo)] == ["Role set/Coordinator"]
+            for key in ["slash", *"ministry"]:
+                app.post_message(events.Key(key, "/" if key == "slash" else key))
+            await pilot.pause(0.3)
+            assert app.screen.query_one("#find Input", Input).value == "ministry"
+            assert view.selected_text.lower() == "ministry"
+            assert [code for code, _, _ in mine(demo)] == ["Role set/Coordinator"]  # no shortcut taken
     run(body())

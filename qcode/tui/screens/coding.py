@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -83,6 +83,7 @@ class CodingScreen(Screen):
         self.focus_code: str | None = None  # the code last highlighted in the tree
         self._find_origin: int | None = None
         self._pending_place: tuple[int, int | None] | None = None
+        self._held: list[tuple[str, str | None]] | None = None  # keys typed while a dialog opens
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -234,13 +235,46 @@ class CodingScreen(Screen):
 
     # --- actions ------------------------------------------------------------------------------
 
-    def on_key(self, event) -> None:
-        """A codebook shortcut applies its code to the selection."""
+    # keys whose action opens a dialog or the find bar: what is typed right after them belongs there
+    OPENS_INPUT = frozenset({"find_code", "recode", "uncode", "in_vivo", "go_to", "find", "pick_document",
+                             "query", "export", "excerpts", "help"})
+
+    def on_key(self, event: events.Key) -> None:
+        """A codebook shortcut applies its code to the selection.
+
+        Keys reach this screen before their bindings run, so keys typed fast after ``c`` (``koord``)
+        would be taken as shortcuts before the finder is open: they are held instead, and passed on
+        once the dialog or the find bar has the focus."""
+        if self._held is not None:
+            event.stop()
+            event.prevent_default()
+            self._held.append((event.key, event.character))
+            return
+        if isinstance(self.focused, DocumentView):
+            bound = self.active_bindings.get(event.key)
+            if bound is not None and bound.binding.action.partition("(")[0] in self.OPENS_INPUT:
+                self._held = []
+                self.set_timer(0.5, self._release_held)  # if nothing opens (nothing selected ...)
+                return
         if event.character and isinstance(self.focused, DocumentView):
             code = next((c for c in self.codes if c.shortcut == event.character and c.codable), None)
             if code is not None:
                 event.stop()
                 self.apply(code.path)
+
+    def _release_held(self) -> None:
+        held, self._held = self._held, None
+        for key, character in held or ():
+            self.app.post_message(events.Key(key, character))
+
+    def on_screen_suspend(self) -> None:
+        """A dialog opened: once it has the focus, it gets the keys typed meanwhile."""
+        if self._held is not None:
+            self.set_timer(0.05, self._release_held)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if self._held is not None and not isinstance(event.widget, DocumentView):
+            self.call_after_refresh(self._release_held)  # the find bar
 
     def apply(self, path: str) -> None:
         selection = self.query_one(DocumentView).selection
