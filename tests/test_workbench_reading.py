@@ -280,3 +280,20 @@ def test_keys_typed_fast_after_c_or_slash_go_to_the_dialog_not_to_shortcuts(demo
             assert view.selected_text.lower() == "ministry"
             assert [code for code, _, _ in mine(demo)] == ["Role set/Coordinator"]  # no shortcut taken
     run(body())
+
+
+def test_the_side_panel_shows_the_document_then_the_rules_of_the_code_here(demo):
+    async def body():
+        app = QcodeApp(demo, document=DOCUMENT, coder="tester")
+        async with app.run_test(size=(130, 36)) as pilot:
+            await settle(app, pilot)
+            rules = app.screen.query_one("#rules")
+            card = str(rules.render())
+            assert "Case: IOM Indonesia" in card and "organisation: IOM" in card and "12 codings" in card
+            view = app.screen.query_one(DocumentView)
+            await pilot.press("right_square_bracket")  # the first coding: Supporting role
+            await pilot.pause()
+            shown = str(rules.render())
+            assert shown.startswith("Role set/Supporting role") and "Use when:" in shown and "(demo)" in shown
+            assert view.cursor == 657
+    run(body())

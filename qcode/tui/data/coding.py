@@ -58,6 +58,8 @@ class DocumentData:
     text: str
     codings: tuple[CodingRow, ...]
     metadata: dict = field(default_factory=dict)  # pages and cues, for citations and go-to
+    cases: tuple[str, ...] = ()
+    attributes: dict = field(default_factory=dict)  # the document's own, then its cases' (name -> value)
 
 
 def project_name(path: Path) -> str:
@@ -100,7 +102,17 @@ def document(path: Path, name: str) -> DocumentData:
     with open_project(path) as project:
         doc = project.documents.get(name)
         text = project.documents.text(doc)
-        return DocumentData(doc.name, doc.title, text, _codings_of(project, doc.id), doc.metadata or {})
+        cases = tuple(name for (name,) in project.conn.execute(
+            "SELECT c.name FROM cases c JOIN case_documents cd ON cd.case_id = c.id WHERE cd.document_id = ?"
+            " ORDER BY c.name", (doc.id,)))
+        attributes: dict[str, str] = {}
+        case_values = project.attributes.values("case")
+        for case in cases:
+            for key, value in case_values.get(case, {}).items():
+                attributes.setdefault(key, value)
+        attributes.update(project.attributes.values("document").get(doc.name, {}))
+        return DocumentData(doc.name, doc.title, text, _codings_of(project, doc.id), doc.metadata or {},
+                            cases, attributes)
 
 
 def codings(path: Path, name: str) -> tuple[CodingRow, ...]:

@@ -195,10 +195,11 @@ class CodingScreen(Screen):
 
     def _update_panels(self) -> None:
         here = self._codings_here()
-        if here:
-            code = self._code(here[0].code)
-            if code is not None:
-                self._show_rules(code, here)
+        code = self._code(here[0].code) if here else self._code(self.focus_code)
+        if code is not None:
+            self._show_rules(code, here)
+        else:
+            self._show_document_card()
         view = self.query_one(DocumentView)
         selection = view.selection
         selected = f"sel {selection[1] - selection[0]} chars" if selection else "no selection"
@@ -214,6 +215,28 @@ class CodingScreen(Screen):
         status = Text(f" {self.document_name or ''} {where} │ {selected} │ codes here: {names} │ "
                       f"{position}{self.message}")
         self.query_one("#status", Static).update(status)
+
+    def _show_document_card(self) -> None:
+        """With no code in focus: what the document is (title, cases, attributes, size, codings)."""
+        doc = self.doc
+        if doc is None:
+            return
+        card = Text()
+        card.append((doc.title or doc.name) + "\n", style="bold")
+        if doc.title:
+            card.append(doc.name + "\n", style="dim")
+        if doc.cases:
+            card.append("\nCase: ", style="bold")
+            card.append(", ".join(doc.cases) + "\n")
+        for key, value in doc.attributes.items():
+            card.append(f"{key}: ", style="bold")
+            card.append(f"{value}\n")
+        mine = sum(1 for c in doc.codings if c.coder == self.coder)
+        card.append(f"\n{len(doc.text):,} characters · {len(doc.codings)} codings ({mine} yours)\n", style="dim")
+        card.append("\nSelect a passage (shift+arrows, V for a paragraph, v to mark), then press a code's key, "
+                    "enter on the tree, or c to find a code. Highlight a code in the tree to read its rules.",
+                    style="dim italic")
+        self.query_one("#rules", Static).update(card)
 
     def _show_rules(self, code: data.CodeRow, here: list[data.CodingRow] | None = None) -> None:
         rules = Text()
