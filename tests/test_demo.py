@@ -75,3 +75,21 @@ def test_a_failed_build_leaves_nothing_behind(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         build_demo(tmp_path / "demo.qcode")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_demo_command_opens_the_workbench_only_when_asked_or_in_a_terminal(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from qcode.cli import cli
+    from qcode.tui.app import QcodeApp
+
+    opened = []
+    monkeypatch.setattr(QcodeApp, "run", lambda self: opened.append(self.project))
+    runner = CliRunner()
+    path = tmp_path / "d.qcode"
+    result = runner.invoke(cli, ["demo", str(path)])  # CliRunner is not a terminal: summary only
+    assert result.exit_code == 0 and "9 documents" in result.stdout and opened == []
+    result = runner.invoke(cli, ["demo", str(path), "--open"])
+    assert result.exit_code == 0 and opened == [path]
+    result = runner.invoke(cli, ["demo", str(path), "--no-open"])
+    assert result.exit_code == 0 and opened == [path]

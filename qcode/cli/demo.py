@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -16,8 +17,11 @@ from qcode.cli.common import _open, cli, say, show, table
 @click.argument("project", required=False, type=click.Path(dir_okay=False, path_type=Path),
                 default=Path("iom-indonesia.qcode"))
 @click.option("--force", is_flag=True, help="Rebuild the demo project even if the file exists.")
-def demo(project: Path, force: bool) -> None:
-    """Build the demo project (IOM and Indonesia against trafficking) and show what it holds."""
+@click.option("--open/--no-open", "open_", default=None,
+              help="Open the workbench on it afterwards (default: when run in a terminal).")
+def demo(project: Path, force: bool, open_: bool | None) -> None:
+    """Build the demo project (IOM and Indonesia against trafficking), show what it holds, and open the
+    coding workbench on it when run in a terminal."""
     from qcode.demo import build_demo
 
     if project.exists() and force:
@@ -28,6 +32,12 @@ def demo(project: Path, force: bool) -> None:
     else:
         say(f"{project} exists (use --force to rebuild it)")
     _summary(project)
+    if open_ is None:
+        open_ = sys.stdin.isatty() and sys.stdout.isatty()
+    if open_:
+        from qcode.tui.app import QcodeApp
+
+        QcodeApp(project).run()
 
 
 def _summary(project: Path) -> None:
