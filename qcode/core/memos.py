@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from qcode.core import actions
@@ -35,7 +36,11 @@ class Memos:
             raise NotFound(f"no coding {target}")
         return "coding_id", row[0]
 
-    def add(self, kind: str, target: str | None, text: str, title: str = "") -> Memo:
+    def add(self, kind: str, target: str | None, text: str, title: str = "", *, session: str | None = None) -> Memo:
+        """Write a memo (a coding's one memo is replaced): one action, which undo takes back.
+
+        ``session``: see ``update``; later updates of the same session fold into this action.
+        """
         with self.project.write() as conn:
             column, target_id = self._target(kind, target)
             coder = self.project.coder_id()
@@ -57,7 +62,7 @@ class Memos:
             else:
                 changes.created("memos", [guid])
             actions.record(conn, "memo", f"wrote a {kind} memo",
-                           {"kind": kind, "target": target, **changes.payload()}, coder)
+                           {"kind": kind, "target": target, **changes.payload(), **_session(session)}, coder)
         return self.list(kind, target)[-1]
 
     def _get(self, guid: str) -> tuple[int, str]:
@@ -66,19 +71,51 @@ class Memos:
             raise NotFound(f"no memo {guid}")
         return row
 
-    def update(self, guid: str, text: str, title: str | None = None) -> None:
-        """Change a memo's text (and title, when given): one action, which undo takes back."""
+    def update(self, guid: str, text: str, title: str | None = None, *, session: str | None = None) -> None:
+        """Change a memo's text (and title, when given): one action, which undo takes back.
+
+        ``session`` (any string, e.g. a UUID per editor that saves as the user types): when this
+        coder's latest action is a write of this memo in the same session, and the memo is still as
+        that action left it, the change folds into that action instead of adding one, so that one
+        editing session undoes as one step (its payload keeps the memo as it was before the session).
+        """
         with self.project.write() as conn:
             memo_id, kind = self._get(guid)
+            coder = self.project.coder_id()
+            folded = self._session_action(conn, session, guid, coder) if session else None
             changes = actions.Changes(conn)
             changes.watch("memos", [guid])
+            if folded:
+                changes.before[("memos", guid)] = folded[2]
             if title is None:
                 conn.execute("UPDATE memos SET text = ?, modified = ? WHERE id = ?", (text, now(), memo_id))
             else:
                 conn.execute("UPDATE memos SET text = ?, title = ?, modified = ? WHERE id = ?",
                              (text, title, now(), memo_id))
-            actions.record(conn, "memo", f"edited a {kind} memo", {"memo": guid, **changes.payload()},
-                           self.project.coder_id())
+            if folded:
+                payload = {**folded[1], **changes.payload()}
+                conn.execute("UPDATE actions SET payload = ?, at = ? WHERE id = ?",
+                             (json.dumps(payload, ensure_ascii=False, separators=(",", ":")), now(), folded[0]))
+            else:
+                actions.record(conn, "memo", f"edited a {kind} memo",
+                               {"memo": guid, **changes.payload(), **_session(session)}, coder)
+
+    def _session_action(self, conn, session: str, guid: str, coder: int) -> tuple[int, dict, list | None] | None:
+        """(action id, payload, memo row before it) of the coder's latest action when it is a write of
+        memo ``guid`` in ``session`` and the memo is still as it left it; else None."""
+        row = conn.execute("SELECT id, kind, payload, undone FROM actions WHERE coder_id = ? ORDER BY id DESC LIMIT 1",
+                           (coder,)).fetchone()
+        if row is None or row[1] != "memo" or row[3] != 0:
+            return None
+        payload = json.loads(row[2] or "{}")
+        if payload.get("session") != session or not isinstance(payload.get("changes"), list):
+            return None
+        changes = actions.expand(payload)
+        if len(changes) != 1 or changes[0][:2] != ["memos", guid]:
+            return None
+        if actions.read_rows(conn, "memos", [guid]).get(guid) != changes[0][3]:
+            return None
+        return row[0], payload, changes[0][2]
 
     def delete(self, guid: str) -> None:
         """Delete a memo: one action, which undo takes back."""
@@ -112,3 +149,7 @@ class Memos:
             memos = [Memo(m.id, m.guid, m.kind, tree.path(ids[m.id]), m.title, m.text, m.coder, m.modified)
                      for m in memos]
         return memos
+
+
+def _session(session: str | None) -> dict[str, str]:
+    return {"session": session} if session else {}
