@@ -69,6 +69,11 @@ class QcodeApp(App):
         self.theme_changed_signal.subscribe(self, lambda theme: remember_theme(theme.name))
         if self.settings.problem:
             self.notify(Text(f"{self.settings.problem}; using the usual keys"), severity="warning", timeout=10)
+        # the first screen loads at once; the check runs beside it and covers it when the project is bad
+        if self.document:
+            self.push_screen(CodingScreen(self.project, self.document, self.coder))
+        else:
+            self.push_screen(HomeScreen(self.project, self.coder))
         self.check_project()
 
     @work(thread=True, exit_on_error=False)
@@ -77,15 +82,11 @@ class QcodeApp(App):
         try:
             data.project_name(self.project)
         except QcodeError as exc:
-            self.call_from_thread(self.push_screen, ProblemScreen(str(exc)))
-            return
-        self.call_from_thread(self._start)
+            self.call_from_thread(self._problem, str(exc))
 
-    def _start(self) -> None:
-        """The project home, with the coding screen on top when a document was named."""
-        self.push_screen(HomeScreen(self.project, self.coder))
-        if self.document:
-            self.push_screen(CodingScreen(self.project, self.document, self.coder))
+    def _problem(self, message: str) -> None:
+        self.clear_notifications()  # the screen below failed too; this says it once, in words
+        self.push_screen(ProblemScreen(message))
 
     def on_home_screen_open_document(self, message: HomeScreen.OpenDocument) -> None:
         self.push_screen(CodingScreen(self.project, message.name, self.coder))
