@@ -123,7 +123,7 @@ class MemoEditor(ModalScreen[bool]):
             self._debounce.stop()
             self._debounce = None
         if self._wanted == self._stored:
-            if self.status in (SAVING, EMPTIED):  # typed back to what is stored
+            if not self.status.startswith(("saved", "new memo")):  # typed back to what is stored
                 self._set_status("saved" if self._guid else "")
         elif is_empty(self._wanted) and self._guid:
             self._set_status(EMPTIED)
@@ -179,7 +179,7 @@ class MemoEditor(ModalScreen[bool]):
             try:
                 result = save_memo(self.project, self.coder, self.kind, self.target, self._guid, text,
                                    self.session, delete_empty=final)
-            except SAVE_ERRORS as exc:
+            except Exception as exc:  # noqa: BLE001 (any failure is said in the status line; the text stays)
                 return text, None, exc
             self._guid = result.guid
             if result.outcome != "kept":
