@@ -161,3 +161,45 @@ def test_undo_after_a_restart_and_the_code_tree_counts(demo):
     with open_project(demo, coder="tester") as project:
         assert undo(project).kind == "code"
         assert project.codings.list(coder="tester") == []
+
+
+def test_memos_on_a_coding_and_on_the_document_are_saved_without_a_save(demo):
+    from textual.widgets import TextArea
+
+    async def body():
+        app = QcodeApp(demo, document=DOCUMENT, coder="tester")
+        async with app.run_test(size=(130, 36)) as pilot:
+            await settle(app, pilot)
+            view = app.screen.query_one(DocumentView)
+            start = 700  # inside the demo's Supporting role coding (657-743)
+            view.select(start, start + 18)
+            await pilot.press("5")
+            await settle(app, pilot)
+            view.move_to(start + 3)  # inside the new coding and the demo's
+            await pilot.press("m")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "CodingChooser"
+            await pilot.press("enter")  # the chooser puts your own coding first
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "MemoEditor"
+            await pilot.press(*"IOM calls itself a partner")
+            await pilot.press("escape")  # leaving saves
+            await settle(app, pilot)
+            assert isinstance(app.screen, CodingScreen)
+            with open_project(demo) as project:
+                coding = project.codings.list(coder="tester")[0]
+                assert (coding.code, coding.memo) == ("Role set/Coordinator", "IOM calls itself a partner")
+            assert "memo: IOM calls itself a partner" in str(app.screen.query_one("#rules").render())
+            await pilot.press("M")
+            await settle(app, pilot)
+            app.screen.query_one(TextArea).insert("Read twice; the turn at ¶4 matters.")
+            await pilot.press("escape")
+            await settle(app, pilot)
+            with open_project(demo) as project:
+                memos = project.memos.list(kind="document", target=DOCUMENT)
+                assert [m.text for m in memos] == ["Read twice; the turn at ¶4 matters."]
+            await pilot.press("ctrl+z")  # the memo, in one step
+            await settle(app, pilot)
+            with open_project(demo) as project:
+                assert project.memos.list(kind="document", target=DOCUMENT) == []
+    asyncio.run(body())

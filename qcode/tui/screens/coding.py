@@ -29,6 +29,7 @@ from qcode.tui.screens.dialogs import AskText, CodingChooser
 from qcode.tui.screens.excerpts import ExcerptsScreen
 from qcode.tui.screens.export import ExportDialog
 from qcode.tui.screens.help import HelpScreen, key_sections
+from qcode.tui.screens.memo import MemoEditor, MemoList
 from qcode.tui.screens.pickers import CodeFinder, DocumentPicker
 from qcode.tui.screens.query import QueryScreen
 from qcode.tui.widgets.code_tree import CodeTree
@@ -43,6 +44,8 @@ class CodingScreen(Screen):
         Binding("r", "recode", "Recode", show=False, id="recode"),
         Binding("i", "in_vivo", "In vivo", show=False, id="in-vivo"),
         Binding("e", "excerpts", "Excerpts", id="excerpts"),
+        Binding("m", "memo", "Memo", id="memo-coding"),
+        Binding("M", "document_memo", "Document memo", show=False, id="memo-document"),
         Binding("ctrl+f", "query", "Query & search", show=False, id="query"),
         Binding("ctrl+t", "analysis", "Tables & charts", show=False, id="analysis"),
         Binding("ctrl+e", "export", "Export", show=False, id="export"),
@@ -260,7 +263,7 @@ class CodingScreen(Screen):
 
     # keys whose action opens a dialog or the find bar: what is typed right after them belongs there
     OPENS_INPUT = frozenset({"find_code", "recode", "uncode", "in_vivo", "go_to", "find", "pick_document",
-                             "query", "export", "excerpts", "help"})
+                             "query", "export", "excerpts", "help", "memo", "document_memo"})
 
     def on_key(self, event: events.Key) -> None:
         """A codebook shortcut applies its code to the selection.
@@ -458,6 +461,12 @@ class CodingScreen(Screen):
         yield "In vivo: the selection names a new code", "The selected words become a code, applied here", \
             self.action_in_vivo
         yield "Project home", "Documents, cases, codebook and memos (escape)", self.action_home
+        yield "Memo on the coding here", "m", self.action_memo
+        yield "Memo on this document", "M", self.action_document_memo
+        yield "Memo on the code in focus", "The code highlighted in the tree, or the one at the cursor", \
+            self.action_code_memo
+        yield "Memo on the project", "Notes on the whole study", self.action_project_memo
+        yield "All memos", "Every memo, newest first; type to filter", self.action_memos
         focus = self.code_in_focus()
         if focus:
             yield f"Export the excerpts of {focus} …", "To Word or another format", \
@@ -507,6 +516,59 @@ class CodingScreen(Screen):
                 self._reload()
         self.app.push_screen(in_vivo_dialog(self.project, self.coder, self.document_name, selection[0],
                                             selection[1], view.selected_text), done)
+
+    def _memo_closed(self, saved: bool | None) -> None:
+        if saved:
+            self.message = "memo saved"
+            self._reload()
+
+    def action_memo(self) -> None:
+        """Memo on the coding at the cursor (a chooser when several; your own first); on the code when
+        the code tree has the focus."""
+        if self.focused is self.query_one(CodeTree):
+            self.action_code_memo()
+            return
+        here = self._codings_here()
+        if not here or self.doc is None:
+            self.notify("No coding at the cursor: M writes a memo on the document")
+            return
+        doc = self.doc
+
+        def write(coding: data.CodingRow) -> None:
+            first, last = self.locator.paragraphs(coding.start, coding.end) if self.locator else (0, 0)
+            where = f"¶{first}" + (f"-{last}" if last != first else "")
+            heading = f"Memo on the coding {coding.code} ({coding.coder}) in {doc.name}, {where}"
+            self.app.push_screen(MemoEditor(self.project, self.coder, "coding", coding.guid, heading),
+                                 self._memo_closed)
+
+        if len(here) == 1:
+            write(here[0])
+            return
+        ordered = sorted(here, key=lambda c: c.coder != self.coder)
+        by_guid = {c.guid: c for c in ordered}
+        self.app.push_screen(CodingChooser("Memo: on which coding?", ordered, doc.text, self.coder),
+                             lambda guid: write(by_guid[guid]) if guid in by_guid else None)
+
+    def action_document_memo(self) -> None:
+        if self.doc is None:
+            return
+        self.app.push_screen(MemoEditor(self.project, self.coder, "document", self.doc.name,
+                                        f"Memo on the document {self.doc.name}"), self._memo_closed)
+
+    def action_code_memo(self) -> None:
+        code = self.code_in_focus()
+        if code is None:
+            self.notify("Highlight a code in the tree first")
+            return
+        self.app.push_screen(MemoEditor(self.project, self.coder, "code", code, f"Memo on the code {code}"),
+                             self._memo_closed)
+
+    def action_project_memo(self) -> None:
+        self.app.push_screen(MemoEditor(self.project, self.coder, "project", None, "Memo on the project"),
+                             self._memo_closed)
+
+    def action_memos(self) -> None:
+        self.app.push_screen(MemoList(self.project, self.coder), lambda _: self._reload())
 
     def _jump_back(self, place: tuple[str, int, int] | None) -> None:
         """After a screen that may have changed codings: read them again, then go where it says."""
