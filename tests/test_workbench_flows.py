@@ -203,3 +203,32 @@ def test_memos_on_a_coding_and_on_the_document_are_saved_without_a_save(demo):
             with open_project(demo) as project:
                 assert project.memos.list(kind="document", target=DOCUMENT) == []
     asyncio.run(body())
+
+
+def test_the_home_palette_opens_excerpts_that_jump_into_a_document_and_a_memo_from_the_memos_tab(demo):
+    async def body():
+        app = QcodeApp(demo, coder="tester")
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(app, pilot)
+            home = app.screen
+            commands = {title: run for title, _, run in home.palette_commands()}
+            assert "Import files …" in commands and f"Go to document: {DOCUMENT}" in commands
+            commands["Excerpts of: Role set/Coordinator"]()
+            await settle(app, pilot)
+            assert isinstance(app.screen, ExcerptsScreen)
+            with open_project(demo) as project:
+                first = excerpts(project, Filters(code="Role set/Coordinator"))[0]
+            app.screen.dismiss((first.document, first.start, first.end))
+            await settle(app, pilot)
+            assert isinstance(app.screen, CodingScreen) and app.screen.document_name == first.document
+            assert app.screen.query_one(DocumentView).selection == (first.start, first.end)
+            await pilot.press("escape", "escape")
+            await settle(app, pilot)
+            assert isinstance(app.screen, HomeScreen)
+            await pilot.press("m")  # the memos tab: the demo's newest memo opens in the editor
+            await settle(app, pilot)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "MemoEditor"
+            assert app.screen.query_one("TextArea").text.strip()
+    asyncio.run(body())

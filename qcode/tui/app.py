@@ -89,7 +89,10 @@ class QcodeApp(App):
         self.push_screen(ProblemScreen(message))
 
     def on_home_screen_open_document(self, message: HomeScreen.OpenDocument) -> None:
-        self.push_screen(CodingScreen(self.project, message.name, self.coder))
+        screen = CodingScreen(self.project, message.name, self.coder)
+        if message.start is not None:
+            screen.open_at(message.start, message.end)
+        self.push_screen(screen)
 
     def action_home(self) -> None:
         """Back to the project home: the screens above it close (their work is saved already)."""

@@ -57,6 +57,8 @@ class MemoInfo:
     first_line: str
     coder: str | None
     modified: str
+    guid: str = ""
+    target_key: str | None = None  # what the memo is on, as the memo editor names it
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def home(path: Path) -> HomeData:
         newest = sorted(project.memos.list(), key=lambda m: (m.modified, m.id), reverse=True)[:RECENT_MEMOS]
         targets = _coding_targets(project, [m.target for m in newest if m.kind == "coding" and m.target])
         memos = [MemoInfo(m.kind, targets.get(m.target, m.target) if m.kind == "coding" else (m.target or ""),
-                          first_line(m.title, m.text), m.coder, m.modified) for m in newest]
+                          first_line(m.title, m.text), m.coder, m.modified, m.guid, m.target) for m in newest]
     return HomeData(name, counts, documents, cases, codes(path), memos)
 
 

@@ -481,6 +481,10 @@ class CodingScreen(Screen):
             yield f"Excerpts of: {code.path}", f"{code.total} coding(s), across documents", \
                 (lambda path=code.path: self.app.push_screen(ExcerptsScreen(self.project, path), self._jump_back))
 
+    def open_at(self, start: int, end: int | None = None) -> None:
+        """Before the document loads: where to put the cursor (selecting up to ``end``)."""
+        self._pending_place = (start, end)
+
     def open_document(self, name: str, start: int | None = None, end: int | None = None) -> None:
         """Show document ``name`` (at ``start``, selecting up to ``end``, when given)."""
         if name == self.document_name and self.doc is not None:

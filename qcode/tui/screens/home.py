@@ -29,7 +29,12 @@ from textual.worker import Worker, WorkerState
 
 from qcode.core import QcodeError
 from qcode.tui.data import home as home_data
+from qcode.tui.screens.analysis import AnalysisScreen
+from qcode.tui.screens.excerpts import ExcerptsScreen
+from qcode.tui.screens.export import ExportDialog
 from qcode.tui.screens.import_files import ImportDialog
+from qcode.tui.screens.memo import MemoEditor, MemoList
+from qcode.tui.screens.query import QueryScreen
 
 EMPTY_HINT = "No documents yet. Press i to import files (or folders), or run: qcode import PROJECT FILES..."
 
@@ -52,11 +57,12 @@ class HomeScreen(Screen):
     """The project at a glance; where the work starts."""
 
     class OpenDocument(Message):
-        """The researcher chose a document to read and code."""
+        """The researcher chose a document to read and code (at a place in it, from the excerpts)."""
 
-        def __init__(self, name: str) -> None:
+        def __init__(self, name: str, start: int | None = None, end: int | None = None) -> None:
             super().__init__()
             self.name = name
+            self.start, self.end = start, end
 
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("i", "import_files", "Import", id="home-import"),
@@ -230,6 +236,45 @@ class HomeScreen(Screen):
         event.stop()
         if event.row_key.value is not None:
             self.post_message(self.OpenDocument(event.row_key.value))
+
+    @on(DataTable.RowSelected, "#memo-table")
+    def _open_memo(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if self.home is None or event.row_key.value is None:
+            return
+        memo = self.home.memos[int(event.row_key.value)]
+        heading = f"Memo on the {memo.kind}" + (f" {memo.target}" if memo.target else "")
+        self.app.push_screen(MemoEditor(self.project, self.coder, memo.kind, memo.target_key, heading,
+                                        memo=memo.guid or None), lambda saved: self.load() if saved else None)
+
+    def action_memos(self) -> None:
+        self.app.push_screen(MemoList(self.project, self.coder), lambda _: self.load())
+
+    def action_project_memo(self) -> None:
+        self.app.push_screen(MemoEditor(self.project, self.coder, "project", None, "Memo on the project"),
+                             lambda saved: self.load() if saved else None)
+
+    def palette_commands(self):
+        """What the command palette offers here (see qcode.tui.commands)."""
+        yield "Import files …", "Files, folders or a pattern, with a progress bar (i)", self.action_import_files
+        yield "All memos", "Every memo, newest first; type to filter", self.action_memos
+        yield "Memo on the project", "Notes on the whole study", self.action_project_memo
+        yield "Query codings and search the documents", "ctrl+f in a document", \
+            lambda: self.app.push_screen(QueryScreen(self.project, self.coder), self._go)
+        yield "Tables and charts", "Frequencies, co-occurrence, matrices", \
+            lambda: self.app.push_screen(AnalysisScreen(self.project))
+        yield "Export …", "Excerpts to Word, CSV, Excel, Markdown or HTML; memos to Word", \
+            lambda: self.app.push_screen(ExportDialog(self.project))
+        for document in self.home.documents if self.home else ():
+            yield f"Go to document: {document.name}", document.title or "Open it", \
+                (lambda name=document.name: self.post_message(self.OpenDocument(name)))
+        for code in self.home.codes if self.home else ():
+            yield f"Excerpts of: {code.path}", f"{code.total} coding(s)", \
+                (lambda path=code.path: self.app.push_screen(ExcerptsScreen(self.project, path), self._go))
+
+    def _go(self, place: tuple[str, int, int] | None) -> None:
+        if place:
+            self.post_message(self.OpenDocument(*place))
 
     def action_reload(self) -> None:
         self.load()
