@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import ClassVar
 
@@ -51,6 +52,9 @@ class QcodeApp(App):
     def __init__(self, project: str | Path, document: str | None = None, coder: str | None = None,
                  theme: str | None = None):
         super().__init__()
+        # A workbench holds many small objects (widgets, styles, thousands of coded spans): with the
+        # default thresholds the collector scanned them over and over while a document opened.
+        gc.set_threshold(max(gc.get_threshold()[0], 10_000), 50, 50)
         self.project = Path(project)
         self.document = document
         self.coder = coder_name(coder)  # --coder, else $QCODE_CODER, else the login name

@@ -117,16 +117,27 @@ class CodingScreen(Screen):
     def load(self) -> None:
         try:
             codes = data.codes(self.project)
-            names = data.documents(self.project)
-            name = self.document_name or (names[0][0] if names else None)
+            names = None if self.document_name else [n[0] for n in data.documents(self.project)]
+            name = self.document_name or (names[0] if names else None)
             doc = data.document(self.project, name) if name else None
         except QcodeError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
-        self.app.call_from_thread(self._show, codes, doc, [n[0] for n in names])
+        locator = Locator(doc.text, doc.metadata) if doc is not None else None  # here, not in the UI thread
+        self.app.call_from_thread(self._show, codes, doc, names, locator)
+        if names is None:  # the list of documents (for "doc 3/9" and the palette) can come after
+            try:
+                names = [n[0] for n in data.documents(self.project)]
+            except QcodeError:
+                return
+            self.app.call_from_thread(self._set_names, names)
+
+    def _set_names(self, names: list[str]) -> None:
+        self.document_names = names
+        self._update_panels()
 
     def _show(self, codes: list[data.CodeRow], doc: data.DocumentData | None,
-              names: list[str] | None = None) -> None:
+              names: list[str] | None = None, locator: Locator | None = None) -> None:
         first = self.doc is None or doc is None or self.doc.name != (doc.name if doc else None)
         self.codes, self.doc = codes, doc
         if names is not None:
@@ -142,7 +153,7 @@ class CodingScreen(Screen):
         spans = self._spans()
         if first:
             view.load(doc.text, spans)
-            self.locator = Locator(doc.text, doc.metadata)
+            self.locator = locator or Locator(doc.text, doc.metadata)
             place, self._pending_place = self._pending_place, None
             if place is not None:
                 self.call_after_refresh(self.go_to_offset, *place)

@@ -89,7 +89,12 @@ class CodeTree(Tree[str]):
         return next((code for code in self.codes if code.path == path), None)
 
     def set_codes(self, codes: list[CodeRow]) -> None:
-        """Show ``codes`` (in tree order), keeping folds and the highlighted code across reloads."""
+        """Show ``codes`` (in tree order), keeping folds and the highlighted code across reloads.
+
+        When only counts (or other label parts) changed, as after coding, the nodes stay and only
+        their labels change: rebuilding the tree made applying a code twice as slow."""
+        if self._follow is None and self._relabel(codes):
+            return
         self._remember_folds()
         wanted = self._follow or self.highlighted_path
         self._follow = None
@@ -118,6 +123,26 @@ class CodeTree(Tree[str]):
             self.move_cursor(target)
         elif was_line >= 0 and self.last_line >= 0:
             self.cursor_line = min(was_line, self.last_line)
+
+    def _relabel(self, codes: list[CodeRow]) -> bool:
+        """Update the labels in place when the tree's shape is the same; False when it is not."""
+        old = self.codes
+        if len(old) != len(codes) or any(a.path != b.path or a.id != b.id for a, b in zip(old, codes)):
+            return False
+        nodes: dict[str, TreeNode[str]] = {}
+        stack = list(self.root.children)
+        while stack:
+            node = stack.pop()
+            if node.data is not None:
+                nodes[node.data] = node
+            stack.extend(node.children)
+        if len(nodes) != len(codes):
+            return False
+        for before, after in zip(old, codes):
+            if before != after:
+                nodes[after.path].set_label(code_label(after))
+        self.codes = list(codes)
+        return True
 
     def _remember_folds(self) -> None:
         ids = {code.path: code.id for code in self.codes}
