@@ -5,5 +5,5 @@ call opens the project, does one thing (one transaction when it writes) and clos
 per screen; the coding screen's functions are re-exported here.
 """
 
-from qcode.tui.data.coding import *  # noqa: F401,F403
+from qcode.tui.data.coding import *
 from qcode.tui.data.coding import DEFAULT_COLOR  # noqa: F401

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
@@ -27,7 +28,7 @@ def preview(text: str, start: int, end: int, width: int = 60) -> str:
 class CodingChooser(ModalScreen[str | None]):
     """Choose one of several codings (at the cursor); dismisses with its GUID, or None."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Close", id="chooser-close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Close", id="chooser-close")]
     DEFAULT_CSS = """
     CodingChooser { align: center middle; }
     CodingChooser > Vertical { width: 90%; max-width: 100; height: auto; max-height: 80%;
@@ -68,7 +69,7 @@ class AskText(ModalScreen[str | None]):
     """One line of input. ``check(value)`` returns a message when the value will not do, else None:
     the dialog stays open and shows why. Dismisses with the value, or None on escape."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Close", id="ask-close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Close", id="ask-close")]
     DEFAULT_CSS = """
     AskText { align: center middle; }
     AskText > Vertical { width: 80%; max-width: 90; height: auto; border: round $accent;

@@ -3,10 +3,12 @@ binding ids that ``config.toml`` can remap, and the codebook's shortcuts."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
@@ -44,7 +46,7 @@ def key_sections(screen: Screen) -> list[tuple[str, list[Row]]]:
         if app._keymap:
             bindings.apply_keymap(app._keymap)
         by_id: dict[str, tuple[list[str], Binding]] = {}
-        for _key, items in bindings.key_to_bindings.items():
+        for items in bindings.key_to_bindings.values():
             for binding in items:
                 ident = binding.id or f"{binding.action}"
                 keys, _ = by_id.setdefault(ident, ([], binding))
@@ -59,7 +61,7 @@ def key_sections(screen: Screen) -> list[tuple[str, list[Row]]]:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help-close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help-close")]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 95%; max-width: 110; height: 90%; border: round $accent;

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
@@ -16,7 +18,7 @@ from qcode.tui.data import CodeRow
 class DocumentPicker(ModalScreen[str | None]):
     """Choose a document; dismisses with its name, or None."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Close", id="picker-close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Close", id="picker-close")]
     DEFAULT_CSS = """
     DocumentPicker { align: center middle; }
     DocumentPicker > Vertical { width: 80%; height: 70%; border: round $accent; background: $surface; }
@@ -48,7 +50,7 @@ def matches(code: CodeRow, typed: str) -> bool:
 class CodeFinder(ModalScreen[str | None]):
     """Type part of a code's name, in English or Indonesian; enter applies the highlighted code."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Close", id="finder-close"),
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Close", id="finder-close"),
                 Binding("down", "focus_list", "Choose", show=False, id="finder-down")]
     DEFAULT_CSS = """
     CodeFinder { align: center middle; }

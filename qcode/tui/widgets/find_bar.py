@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static
@@ -18,7 +20,7 @@ class FindBar(Horizontal):
     FindBar > Input { width: 1fr; height: 1; border: none; padding: 0; }
     FindBar > #count { color: $text-muted; }
     """
-    BINDINGS = [Binding("escape", "close", "Close find", show=False, id="find-close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close find", show=False, id="find-close")]
 
     class Changed(Message):
         """The term changed: find it (from where the find began)."""
