@@ -297,3 +297,22 @@ def test_the_side_panel_shows_the_document_then_the_rules_of_the_code_here(demo)
             assert shown.startswith("Role set/Supporting role") and "Use when:" in shown and "(demo)" in shown
             assert view.cursor == 657
     run(body())
+
+
+def test_v_then_a_code_key_typed_in_one_burst_codes_the_paragraph(demo):
+    """The shortcut is a binding like V, so the two run in the order typed (seen in tmux: `V3`)."""
+    from textual import events
+
+    async def body():
+        app = QcodeApp(demo, document=DOCUMENT, coder="tester")
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(app, pilot)
+            view = app.screen.query_one(DocumentView)
+            turn = view.text.index("R.: Our unit works")
+            view.move_to(turn + 3)
+            for key in ("V", "3"):
+                app.post_message(events.Key(key, key))
+            await settle(app, pilot)
+            end = view.text.index("\n", turn)
+            assert mine(demo) == [("Role of IO/Independent actor", turn, end)]
+    run(body())

@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import events, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -87,6 +88,8 @@ class CodingScreen(Screen):
         self._find_origin: int | None = None
         self._pending_place: tuple[int, int | None] | None = None
         self._held: list[tuple[str, str | None]] | None = None  # keys typed while a dialog opens
+        self._shortcut_keys: list[str] = []
+        self._shortcuts_bound: list[tuple[str | None, str]] = []
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -168,6 +171,9 @@ class CodingScreen(Screen):
 
     def _fill_tree(self) -> None:
         self.query_one(CodeTree).set_codes(self.codes)
+        if [(c.shortcut, c.path) for c in self.codes] != self._shortcuts_bound:
+            self._shortcuts_bound = [(c.shortcut, c.path) for c in self.codes]
+            self._bind_shortcuts()
 
     def on_code_tree_changed(self, event: CodeTree.Changed) -> None:
         """A code was added, renamed, moved, merged or deleted: codes and spans are read again."""
@@ -277,11 +283,9 @@ class CodingScreen(Screen):
                              "query", "export", "excerpts", "help", "memo", "document_memo"})
 
     def on_key(self, event: events.Key) -> None:
-        """A codebook shortcut applies its code to the selection.
-
-        Keys reach this screen before their bindings run, so keys typed fast after ``c`` (``koord``)
-        would be taken as shortcuts before the finder is open: they are held instead, and passed on
-        once the dialog or the find bar has the focus."""
+        """Keys reach this screen before their bindings run, so keys typed fast after ``c`` (``koord``)
+        would be taken as codebook shortcuts before the finder is open: they are held instead, and
+        passed on once the dialog or the find bar has the focus."""
         if self._held is not None:
             event.stop()
             event.prevent_default()
@@ -292,12 +296,25 @@ class CodingScreen(Screen):
             if bound is not None and bound.binding.action.partition("(")[0] in self.OPENS_INPUT:
                 self._held = []
                 self.set_timer(0.5, self._release_held)  # if nothing opens (nothing selected ...)
-                return
-        if event.character and isinstance(self.focused, DocumentView):
-            code = next((c for c in self.codes if c.shortcut == event.character and c.codable), None)
-            if code is not None:
-                event.stop()
-                self.apply(code.path)
+
+    def _bind_shortcuts(self) -> None:
+        """The codebook's shortcuts as bindings of this screen, so that they run in the order typed
+        with the other keys (``V`` then ``5``: the paragraph is selected before it is coded)."""
+        keys = self._bindings.key_to_bindings
+        for key in self._shortcut_keys:
+            keys.pop(key, None)
+        self._shortcut_keys = []
+        for code in self.codes:
+            if code.shortcut and code.codable and code.shortcut not in keys:
+                self._bindings.bind(code.shortcut, f"shortcut({code.path!r})", code.path, show=False)
+                self._shortcut_keys.append(code.shortcut)
+        self.refresh_bindings()
+
+    def action_shortcut(self, path: str) -> None:
+        """A code's key: apply it to the selection (in the document; elsewhere the key does nothing)."""
+        if not isinstance(self.focused, DocumentView):
+            raise SkipAction()
+        self.apply(path)
 
     def _release_held(self) -> None:
         held, self._held = self._held, None

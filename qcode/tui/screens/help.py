@@ -48,6 +48,8 @@ def key_sections(screen: Screen) -> list[tuple[str, list[Row]]]:
         by_id: dict[str, tuple[list[str], Binding]] = {}
         for items in bindings.key_to_bindings.values():
             for binding in items:
+                if binding.action.startswith("shortcut("):
+                    continue  # the codebook's keys: listed on their own
                 ident = binding.id or f"{binding.action}"
                 keys, _ = by_id.setdefault(ident, ([], binding))
                 shown = app.get_key_display(binding)
