@@ -267,7 +267,7 @@ def test_keys_typed_fast_after_c_or_slash_go_to_the_dialog_not_to_shortcuts(demo
             view.move_to(view.text.index("R.: Our unit works") + 3)
             for key in ["V", "c", *"koord"]:
                 app.post_message(events.Key(key, key))
-            await pilot.pause(0.3)
+            await pilot.pause(0.6)
             assert type(app.screen).__name__ == "CodeFinder"
             assert app.screen.query_one(Input).value == "koord"
             app.post_message(events.Key("enter", "\r"))
@@ -275,7 +275,7 @@ def test_keys_typed_fast_after_c_or_slash_go_to_the_dialog_not_to_shortcuts(demo
             assert [code for code, _, _ in mine(demo)] == ["Role set/Coordinator"]
             for key in ["slash", *"ministry"]:
                 app.post_message(events.Key(key, "/" if key == "slash" else key))
-            await pilot.pause(0.3)
+            await pilot.pause(0.6)
             assert app.screen.query_one("#find Input", Input).value == "ministry"
             assert view.selected_text.lower() == "ministry"
             assert [code for code, _, _ in mine(demo)] == ["Role set/Coordinator"]  # no shortcut taken
@@ -315,4 +315,25 @@ def test_v_then_a_code_key_typed_in_one_burst_codes_the_paragraph(demo):
             await settle(app, pilot)
             end = view.text.index("\n", turn)
             assert mine(demo) == [("Role of IO/Independent actor", turn, end)]
+    run(body())
+
+
+def test_a_burst_through_the_go_to_dialog_goes_then_codes(demo):
+    """`:1:20⏎V3` as a script or a paste sends it: each held key is passed on after the one before."""
+    from textual import events
+
+    async def body():
+        app = QcodeApp(demo, document=VTT, coder="tester")
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(app, pilot)
+            view = app.screen.query_one(DocumentView)
+            for key, character in [("colon", ":"), ("1", "1"), ("colon", ":"), ("2", "2"), ("0", "0"),
+                                   ("enter", "\r"), ("V", "V"), ("3", "3")]:
+                app.post_message(events.Key(key, character))
+            await pilot.pause(0.5)
+            await settle(app, pilot)
+            with open_project(demo) as project:
+                cue = next(c for c in project.documents.get(VTT).metadata["cues"] if c["begin_s"] <= 80 < c["end_s"] + 1)
+            assert isinstance(app.screen, CodingScreen)
+            assert mine(demo, VTT) == [("Role of IO/Independent actor", cue["start"], view.text.index("\n", cue["start"]))]
     run(body())

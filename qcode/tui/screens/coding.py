@@ -318,8 +318,18 @@ class CodingScreen(Screen):
 
     def _release_held(self) -> None:
         held, self._held = self._held, None
-        for key, character in held or ():
-            self.app.post_message(events.Key(key, character))
+        if held:
+            self._replay(held)
+
+    def _replay(self, keys: list[tuple[str, str | None]]) -> None:
+        """Pass held keys on one at a time, each after the last has been handled: posted at once, an
+        Input would take in the letters after an enter before the enter submits it."""
+        key, character = keys[0]
+        # sent as from the app, as the terminal's keys are: a key sent by this screen would stop
+        # bubbling at this screen and never reach the bindings
+        self.app.post_message(events.Key(key, character).set_sender(self.app))
+        if len(keys) > 1:
+            self.set_timer(0.01, lambda: self._replay(keys[1:]))
 
     def on_screen_suspend(self) -> None:
         """A dialog opened: once it has the focus, it gets the keys typed meanwhile."""
