@@ -337,3 +337,38 @@ def test_a_burst_through_the_go_to_dialog_goes_then_codes(demo):
             assert isinstance(app.screen, CodingScreen)
             assert mine(demo, VTT) == [("Role of IO/Independent actor", cue["start"], view.text.index("\n", cue["start"]))]
     run(body())
+
+
+def test_keys_typed_for_a_dialog_that_cannot_open_are_dropped_not_run(demo):
+    """m with no coding at the cursor only says so: `IOM note` typed after it must not code (I is a
+    shortcut) nor open the document memo (M)."""
+    from textual import events
+
+    async def body():
+        app = QcodeApp(demo, document=DOCUMENT, coder="tester")
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(app, pilot)
+            view = app.screen.query_one(DocumentView)
+            view.select(0, 10)  # no coding here
+            for key in ["m", *"IOM"]:
+                app.post_message(events.Key(key, key))
+            await pilot.pause(0.8)
+            await settle(app, pilot)
+            assert isinstance(app.screen, CodingScreen) and mine(demo) == []
+    run(body())
+
+
+def test_after_v_and_a_code_m_writes_on_that_coding(demo):
+    async def body():
+        app = QcodeApp(demo, document=DOCUMENT, coder="tester")
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(app, pilot)
+            view = app.screen.query_one(DocumentView)
+            view.move_to(view.text.index("Interviewer: Thank you") + 3)
+            await pilot.press("V", "5")
+            await settle(app, pilot)
+            await pilot.press("m")
+            await settle(app, pilot)
+            assert type(app.screen).__name__ == "MemoEditor"
+            assert "Role set/Coordinator" in app.screen.heading
+    run(body())

@@ -209,7 +209,9 @@ class CodingScreen(Screen):
     def _codings_here(self) -> list[data.CodingRow]:
         if self.doc is None:
             return []
-        cursor = self.query_one(DocumentView).cursor
+        view = self.query_one(DocumentView)
+        # with a selection, where it starts: after V (or coding it) the cursor sits just past the end
+        cursor = view.selection[0] if view.selection else view.cursor
         here = [c for c in self.doc.codings if c.start <= cursor < c.end]
         return sorted(here, key=lambda c: c.end - c.start)
 
@@ -295,7 +297,7 @@ class CodingScreen(Screen):
             bound = self.active_bindings.get(event.key)
             if bound is not None and bound.binding.action.partition("(")[0] in self.OPENS_INPUT:
                 self._held = []
-                self.set_timer(0.5, self._release_held)  # if nothing opens (nothing selected ...)
+                self.set_timer(0.5, self._drop_held)  # nothing opened (nothing selected ...)
 
     def _bind_shortcuts(self) -> None:
         """The codebook's shortcuts as bindings of this screen, so that they run in the order typed
@@ -315,6 +317,12 @@ class CodingScreen(Screen):
         if not isinstance(self.focused, DocumentView):
             raise SkipAction()
         self.apply(path)
+
+    def _drop_held(self) -> None:
+        """The key said why it could not open its dialog: what was typed for the dialog is dropped,
+        never taken as commands or codebook shortcuts."""
+        if self._held is not None and self.app.screen is self:
+            self._held = None
 
     def _release_held(self) -> None:
         held, self._held = self._held, None
@@ -374,7 +382,11 @@ class CodingScreen(Screen):
 
     def action_uncode(self) -> None:
         """Remove one of this coder's codings at the cursor (a chooser when there are several)."""
-        self._choose_mine("Uncode", lambda c: self._write(data.uncode, c.guid, done=f"removed {c.code}"))
+        def uncode(coding: data.CodingRow) -> None:
+            self._write(data.uncode, coding.guid, done=f"removed {coding.code}")
+            if self.app.screen is self:
+                self._release_held()  # no chooser opened: what was typed after u is for this screen
+        self._choose_mine("Uncode", uncode)
 
     def action_recode(self) -> None:
         """Give one of this coder's codings at the cursor another code, keeping its span and memo."""
