@@ -29,7 +29,8 @@ Definitions (the numbers a report or a thesis table will quote):
   stands for itself and every code below it, on both sides.
 
 All counts are SQL aggregates or one pass over the codings sorted by position; co-occurrence is a
-sweep line per document (see ``_cooccurring``), never a loop over pairs of codes or codings.
+count per document over codings sorted by start and by end (see ``_overlaps``), never a loop over
+pairs of codes or codings.
 """
 
 from __future__ import annotations
@@ -39,11 +40,13 @@ import csv
 import heapq
 import io
 import itertools
+import json
 import operator
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from qcode.analysis.retrieval import Filters, coding_conditions, placeholders
 from qcode.core.errors import NotFound, QcodeError
@@ -225,8 +228,7 @@ class _Words:
         current_start = current_end = None
         for start, end in spans:
             if current_end is not None and start <= current_end:
-                if end > current_end:
-                    current_end = end
+                current_end = max(current_end, end)
                 continue
             if current_end is not None:
                 words += self.count(current_start, current_end)
@@ -310,82 +312,80 @@ def frequencies(project, filters: Filters = Filters(), *, children: bool = True)
 
 # -- co-occurrence -------------------------------------------------------------------------------
 
-_FIELD = 48  # bits per column in a spread mask: counts up to 2**48 codings
-
-
 def _cooccurring(rows: Iterable[tuple[int, int, int, int]], columns: dict[int, tuple[int, ...]],
                  width: int) -> tuple[dict[int, list[int]], Counter]:
-    """For rows ``(document_id, start, end, code_id)`` sorted by document then start, and the
-    column(s) each code counts under: per code, how many of its codings overlap another coding of
-    each column (a list of ``width`` counts), and how many codings each code has.
+    """For rows ``(document_id, start, end, code_id)``, in any order, and the column(s) each code
+    counts under: per code, how many of its codings overlap another coding of each column (a list
+    of ``width`` counts), and how many codings each code has. See ``_overlaps``."""
+    documents: dict[int, dict[int, tuple[list[int], list[int]]]] = {}
+    for document_id, start, end, code in rows:
+        starts, ends = documents.setdefault(document_id, {}).setdefault(code, ([], []))
+        starts.append(start)
+        ends.append(end)
+    return _overlaps([[(code, starts, ends) for code, (starts, ends) in blocks.items()]
+                      for blocks in documents.values()], columns, width)
 
-    A sweep line per document, in start order. When coding ``i`` is reached, the codings still
-    open (end > i's start) are exactly those that started before it and overlap it; ``open_``
-    counts them per column, and ``before``, the set of columns with one open, is kept for i. The
-    codings that start after i overlap i exactly when they start before i's end. i is closed when
-    the first coding starting at or after its end arrives (or at the end of the document), and at
-    that moment every coding that came after i overlaps it. Their codes are those whose latest
-    coding came after i: a suffix of ``recent`` (codes in order of their latest coding), read from
-    the end. So the work per coding grows with the number of codes it meets, never with the number
-    of codings, and there is no loop over pairs of codes.
 
-    A set of columns is an integer with bit ``c * _FIELD`` set for column c (a "spread" mask): the
-    union of two sets is ``|``, and adding the set to its code's sum (``+``) adds 1 to the count of
-    each of its columns at once, each count in its own ``_FIELD``-bit field.
+def _overlaps(documents: list[list[tuple[int, list[int], list[int]]]], columns: dict[int, tuple[int, ...]],
+              width: int) -> tuple[dict[int, list[int]], Counter]:
+    """``_cooccurring`` over codings given per document as blocks ``(code_id, starts, ends)``.
+
+    Counting, per document, with no loop over pairs. The codings that overlap coding i (share a
+    character with it) are those that start before i ends, less those that end at or before i
+    starts (each of which also starts before i ends), less i itself. Both are prefixes: of the
+    codings sorted by start, and of the codings sorted by end, found by ``bisect``. So with running
+    sums over those two orders, the number of codings overlapping i, per column, takes two look-ups
+    and two subtractions, whatever the number of codes or of overlaps.
+
+    The counts per column travel together in one integer (a "spread" vector): column c's count
+    sits in the ``field`` bits from ``c * field``, so adding or subtracting two vectors adds or
+    subtracts every column's count at once, no carry crossing a field. A coding adds 1 to each of
+    its columns (``masks``). A count (below ``2**top``) is not zero exactly when adding ``2**top - 1``
+    to it sets bit ``top`` of its field; those bits, summed over a code's codings in a document and
+    shifted down, are that code's cells there. ``field`` leaves room above bit ``top`` for that sum
+    and for the sums over all documents. The arithmetic runs as chains of ``map`` over C functions.
     """
-    masks = {code: sum(1 << (c * _FIELD) for c in set(cols)) for code, cols in columns.items()}
-    bits = {code: tuple((c, 1 << (c * _FIELD)) for c in sorted(set(cols))) for code, cols in columns.items()}
-    sums: dict[int, int] = dict.fromkeys(columns, 0)
     totals: Counter = Counter()
-    never = 1 << 62
-    for _, group in itertools.groupby(rows, key=operator.itemgetter(0)):
-        document = list(group)
-        count = len(document)
-        codes = [r[3] for r in document]
-        totals.update(codes)
-        by_end = sorted(range(count), key=lambda i: document[i][2])
-        ends = [document[i][2] for i in by_end]
-        ends.append(never)
-        befores = [0] * count
-        open_ = [0] * width
-        before = 0
-        recent: dict[int, int] = {}
-        closed = 0
-        next_end = ends[0]
-        for i, (_, start, _, code) in enumerate(document):
-            while next_end <= start:  # close the codings that end at or before this start
-                j = by_end[closed]
-                mask = befores[j]
-                for other in reversed(recent):
-                    if recent[other] <= j:
-                        break
-                    mask |= masks[other]
-                closing = codes[j]
-                sums[closing] += mask
-                for column, bit in bits[closing]:
-                    left = open_[column] - 1
-                    open_[column] = left
-                    if not left:
-                        before ^= bit
-                closed += 1
-                next_end = ends[closed]
-            befores[i] = before
-            for column, bit in bits[code]:
-                if not open_[column]:
-                    before |= bit
-                open_[column] += 1
-            if code in recent:
-                del recent[code]
-            recent[code] = i
-        for j in by_end[closed:]:  # the end of the document closes the rest
-            mask = befores[j]
-            for other in reversed(recent):
-                if recent[other] <= j:
-                    break
-                mask |= masks[other]
-            sums[codes[j]] += mask
-    field = (1 << _FIELD) - 1
-    return {code: [(total >> (c * _FIELD)) & field for c in range(width)]
+    sizes = [sum(len(starts) for _, starts, _ in blocks) for blocks in documents]
+    if not sizes:
+        return {}, totals
+    top = max(sizes).bit_length()
+    field = max(2 * top + 1, sum(sizes).bit_length() + 1)
+    masks = {code: sum(1 << (c * field) for c in set(cols)) for code, cols in columns.items()}
+    ones = sum(1 << (c * field) for c in range(width))
+    low = ones * ((1 << top) - 1)
+    high = ones << top
+    less_self = {code: low - mask for code, mask in masks.items()}
+    sums: dict[int, int] = dict.fromkeys(columns, 0)
+    repeat = itertools.repeat
+    for blocks in documents:
+        starts: list[int] = []
+        ends: list[int] = []
+        vals: list[int] = []
+        adjust: list[int] = []
+        spans = []
+        for code, own_starts, own_ends in blocks:
+            first = len(starts)
+            starts += own_starts
+            ends += own_ends
+            vals += repeat(masks[code], len(own_starts))
+            adjust += repeat(less_self[code], len(own_starts))
+            spans.append((code, first, len(starts)))
+        count = len(starts)
+        by_start = sorted(range(count), key=starts.__getitem__)
+        by_end = sorted(range(count), key=ends.__getitem__)
+        sorted_starts = list(map(starts.__getitem__, by_start))
+        sorted_ends = list(map(ends.__getitem__, by_end))
+        started = list(itertools.accumulate(map(vals.__getitem__, by_start), initial=0))
+        ended = list(itertools.accumulate(map(vals.__getitem__, by_end), initial=0))
+        begun = map(started.__getitem__, map(bisect.bisect_left, repeat(sorted_starts), ends))
+        over = map(ended.__getitem__, map(bisect.bisect_right, repeat(sorted_ends), starts))
+        hits = list(map(operator.and_, map(operator.add, map(operator.sub, begun, over), adjust), repeat(high)))
+        for code, first, last in spans:
+            totals[code] += last - first
+            sums[code] += sum(hits[first:last]) >> top
+    mask = (1 << field) - 1
+    return {code: [(total >> (c * field)) & mask for c in range(width)]
             for code, total in sums.items() if total}, totals
 
 
@@ -414,9 +414,17 @@ def cooccurrence(project, codes: list[str] | None = None, filters: Filters = Fil
         if len(groups) < len(tree.nodes):
             extra.append(f"c.code_id IN ({placeholders(groups)})")
             params_extra = list(groups)
-        sql, params = _sql('c.document_id, c.start, c."end", c.code_id', selection, extra,
-                           " ORDER BY c.document_id, c.start")
-        per_code, totals = _cooccurring(conn.execute(sql, params + params_extra), groups, size)
+        # Per document and code, the starts and ends as two JSON arrays: a few thousand rows read
+        # through the index on (document_id, code_id, ...) rather than a million, in no set order
+        # (the count needs none), and json.loads turns them into lists of integers in C.
+        sql, params = _sql("c.document_id, c.code_id, '[' || group_concat(c.start) || ']',"
+                           " '[' || group_concat(c.\"end\") || ']'", selection, extra,
+                           " GROUP BY c.document_id, c.code_id")
+        documents: dict[int, list[tuple[int, list[int], list[int]]]] = {}
+        loads = json.loads
+        for document_id, code, starts, ends in conn.execute(sql, params + params_extra):
+            documents.setdefault(document_id, []).append((code, loads(starts), loads(ends)))
+        per_code, totals = _overlaps(list(documents.values()), groups, size)
         for code, indexes in groups.items():
             counts = per_code.get(code)
             for r in indexes:
@@ -429,8 +437,8 @@ def cooccurrence(project, codes: list[str] | None = None, filters: Filters = Fil
     return Matrix(title="Co-occurrence: codings of the row code that overlap a coding of the column code",
                   rows=labels, columns=list(labels), cells=cells, row_totals=row_totals,
                   measure="codings", totals_label="codings",
-                  notes=["A cell counts the codings of the row code that share at least one character with "
-                         "another coding of the column code, in the same document; it is not symmetric.",
+                  notes=[("A cell counts the codings of the row code that share at least one character with "
+                         "another coding of the column code, in the same document; it is not symmetric."),
                          "The diagonal counts codings that overlap another coding of the same code.",
                          "'codings' is the number of codings of the row code"
                          + (" (with the codes below it)." if children else ".")])
@@ -545,5 +553,5 @@ def matrix(project, by: str, filters: Filters = Filters(), measure: str = "codin
                   measure=measure, totals_label="total",
                   notes=[f"Cells count {measure}" + (" of the code and the codes below it" if children else "")
                          + f" in the documents of each {name if by == 'case' else 'value'}.",
-                         "Totals count each coding (or document) once, even where a document sits under "
-                         "two columns."])
+                         ("Totals count each coding (or document) once, even where a document sits under "
+                         "two columns.")])
