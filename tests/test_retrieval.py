@@ -111,3 +111,21 @@ def test_a_documents_own_attribute_value_comes_before_its_cases(coded):
     assert [e.document for e in excerpts(coded, Filters(where=(("organisation", "Gugus Tugas"),)))] == []
     assert {e.document for e in excerpts(coded, Filters(where=(("organisation", "Dinas Sosial"),)))} == {"b.txt"}
     assert {e.document for e in excerpts(coded, Filters(where=(("organisation", "IOM"),)))} == {"a.txt"}
+
+
+def test_memos_and_ties_in_document_order_however_the_memos_are_read(coded):
+    # Same start: shorter span first; same span: the older coding first (by id). Memos are read all
+    # at once when they are no more than the excerpts, else by coding id: both give the same memos.
+    s = TEXT_B.index("Dinas")
+    coded.codings.add("b.txt", s, s + 5, "Stakeholder/Ministries", memo="short")
+    coded.codings.add("b.txt", s, s + 5, "Stakeholder/Ministries", coder="second", memo="second look")
+    coded.codings.add("b.txt", 0, 5, "Role set/Coordinator", memo="a third memo")
+    found = excerpts(coded, Filters(code="Stakeholder"))
+    assert [(e.start, e.end, e.coder, e.memo) for e in found] == [
+        (s, s + 5, "tester", "short"), (s, s + 5, "second", "second look"),
+        (s, s + len("Dinas sosial yang memimpin."), "tester", None)]
+    assert found[0].id < found[1].id and found[0].text == "Dinas"
+    one = excerpts(coded, Filters(code="Stakeholder", coders=("second",)))  # 1 excerpt, 4 memos
+    assert [(e.text, e.memo) for e in one] == [("Dinas", "second look")]
+    everything = excerpts(coded)  # 8 excerpts, 4 memos
+    assert [e.memo for e in everything if e.memo] == ["emoji edge", "a third memo", "short", "second look"]

@@ -8,6 +8,7 @@ citation names: paragraph and line numbers, a transcript's time, a PDF's page.
 from __future__ import annotations
 
 import bisect
+import gc
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -222,45 +223,83 @@ def coding_conditions(project, filters: Filters, tree=None) -> tuple[list[str], 
 
 
 def excerpts(project, filters: Filters = Filters(), *, context: int | str | None = None) -> list[Excerpt]:
-    """The excerpts that ``filters`` select, in document order (document, start, end)."""
+    """The excerpts that ``filters`` select, in document order (document, start, end, id)."""
     conn = project.conn
     tree = project.codes.tree()
     selection = coding_conditions(project, filters, tree)
     if selection is None:
         return []
     where, params = selection
-    coders = dict(conn.execute("SELECT id, name FROM coders"))
-    sql = ('SELECT c.id, c.guid, c.document_id, c.start, c."end", c.code_id, c.coder_id, m.text, c.created'
-           " FROM codings c LEFT JOIN memos m ON m.coding_id = c.id")
+    # No ORDER BY and no join: SQLite's sorter copies every row (guid and created included) into a
+    # temporary B-tree, and a LEFT JOIN on memos probes an index once per coding even when there
+    # are no memos. Rows start with (document, start, end, id), so a plain sort of the tuples is
+    # the document order, and the memos are read on their own (see ``_memos``).
+    sql = 'SELECT c.document_id, c.start, c."end", c.id, c.code_id, c.coder_id, c.guid, c.created FROM codings c'
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += ' ORDER BY c.document_id, c.start, c."end", c.id'
     rows = conn.execute(sql, params).fetchall()
     if not rows:
         return []
-    docs = _documents(conn, {r[2] for r in rows})
+    rows.sort()
+    coders = dict(conn.execute("SELECT id, name FROM coders"))
+    memos = _memos(conn, rows)
+    docs = _documents(conn, {r[0] for r in rows})
     cases = _cases(conn, set(docs))
-    paths = {code_id: tree.path(code_id) for code_id in {r[5] for r in rows}}
-    if context is None:  # the common case, kept tight: 20,000 excerpts in a few tens of ms
-        return [Excerpt(r[0], r[1], docs[r[2]][0], r[2], r[3], r[4], paths[r[5]], r[5], coders[r[6]], r[7],
-                        docs[r[2]][1][r[3]:r[4]], r[8], cases.get(r[2], ()))
-                for r in rows]
-    locators: dict[int, Locator] = {}
-    found = []
-    for r in rows:
-        name, text = docs[r[2]]
-        start, end = r[3], r[4]
-        context_text = context_start = None
-        if context == PARAGRAPH:
-            if r[2] not in locators:
-                locators[r[2]] = Locator(text)
-            context_start, context_end = locators[r[2]].paragraph_span(start, end)
-            context_text = text[context_start:context_end]
-        elif isinstance(context, int) and context >= 0:
-            context_start = max(0, start - context)
-            context_text = text[context_start:end + context]
-        found.append(Excerpt(r[0], r[1], name, r[2], start, end, paths[r[5]], r[5], coders[r[6]], r[7],
-                             text[start:end], r[8], cases.get(r[2], ()), context_text, context_start))
+    paths = {code_id: tree.path(code_id) for code_id in {r[4] for r in rows}}
+    memo = memos.get
+    found: list[Excerpt] = []
+    append = found.append
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of small objects, none of them garbage: spare the collector's rescans
+    try:
+        if context is None:  # the common case, kept tight
+            current = None
+            for document_id, start, end, coding_id, code_id, coder_id, guid, created in rows:
+                if document_id != current:
+                    current = document_id
+                    name, text = docs[document_id]
+                    in_cases = cases.get(document_id, ())
+                append(Excerpt(coding_id, guid, name, document_id, start, end, paths[code_id], code_id,
+                               coders[coder_id], memo(coding_id), text[start:end], created, in_cases))
+            return found
+        locators: dict[int, Locator] = {}
+        for document_id, start, end, coding_id, code_id, coder_id, guid, created in rows:
+            name, text = docs[document_id]
+            context_text = context_start = None
+            if context == PARAGRAPH:
+                if document_id not in locators:
+                    locators[document_id] = Locator(text)
+                context_start, context_end = locators[document_id].paragraph_span(start, end)
+                context_text = text[context_start:context_end]
+            elif isinstance(context, int) and context >= 0:
+                context_start = max(0, start - context)
+                context_text = text[context_start:end + context]
+            append(Excerpt(coding_id, guid, name, document_id, start, end, paths[code_id], code_id,
+                           coders[coder_id], memo(coding_id), text[start:end], created,
+                           cases.get(document_id, ()), context_text, context_start))
+        return found
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _memos(conn, rows: list) -> dict[int, str]:
+    """The memos of the codings in ``rows`` (coding id at index 3), by coding id.
+
+    Few memos (no more than the rows): all the codings' memos at once, through the partial index on
+    ``memos.coding_id``. Many: only those of these codings, a chunk of ids at a time.
+    """
+    memos = conn.execute("SELECT count(*) FROM memos WHERE coding_id IS NOT NULL").fetchone()[0]
+    if not memos:
+        return {}
+    if memos <= len(rows):
+        return dict(conn.execute("SELECT coding_id, text FROM memos WHERE coding_id IS NOT NULL"))
+    found: dict[int, str] = {}
+    ids = sorted(r[3] for r in rows)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        found.update(conn.execute(f"SELECT coding_id, text FROM memos WHERE coding_id IN ({placeholders(chunk)})",
+                                  chunk))
     return found
 
 
