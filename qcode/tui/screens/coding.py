@@ -234,8 +234,10 @@ class CodingScreen(Screen):
         position = ""
         if self.document_name in self.document_names:
             position = f"doc {self.document_names.index(self.document_name) + 1}/{len(self.document_names)} │ "
-        status = Text(f" {self.document_name or ''} {where} │ {selected} │ codes here: {names} │ "
-                      f"{position}{self.message}")
+        # narrow terminals: the header names the document already, and "saved" must stay in view
+        name = f"{self.document_name or ''} " if self.size.width >= 110 else ""
+        selected = selected if self.size.width >= 90 else selected.replace(" chars", "").replace("no selection", "—")
+        status = Text(f" {name}{where} │ {selected} │ codes here: {names} │ {position}{self.message}")
         self.query_one("#status", Static).update(status)
 
     def _show_document_card(self) -> None:
