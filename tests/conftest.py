@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,23 @@ def third_party() -> Path:
     if not THIRD_PARTY.is_dir():
         pytest.skip("../shared/fixtures/third-party is not here")
     return THIRD_PARTY
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory) -> Path:
+    """The demo project, built once for the whole run; tests change their own copy (``demo``)."""
+    from qcode.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.qcode"
+    build_demo(path)
+    return path
+
+
+@pytest.fixture
+def demo(demo_file, tmp_path) -> Path:
+    path = tmp_path / "demo.qcode"
+    shutil.copy(demo_file, path)
+    return path
 
 
 @pytest.fixture

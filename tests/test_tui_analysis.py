@@ -4,35 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import io
-import shutil
 import threading
 
-import pytest
 from rich.console import Console
 from textual.app import App
 from textual.widgets import DataTable, Input, Select, Static, TabbedContent
 
 from qcode.analysis import stats
 from qcode.core import open_project
-from qcode.demo import build_demo
 from qcode.tui.data import analysis as analysis_data
 from qcode.tui.screens.analysis import COMPUTING, AnalysisScreen, MatrixView, SaveTable
 
 CODE = "Role set/Coordinator"
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.qcode"
-    build_demo(path)
-    return path
-
-
-@pytest.fixture
-def demo(demo_file, tmp_path):
-    path = tmp_path / "demo.qcode"
-    shutil.copy(demo_file, path)
-    return path
 
 
 class Host(App):

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 from dataclasses import replace
 
-import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Tree
 
 from qcode.core import open_project
 from qcode.core.undo import undo
-from qcode.demo import build_demo
 from qcode.tui import data
 from qcode.tui.data.code_edit import in_vivo, in_vivo_name
 from qcode.tui.screens.code_edit import (
@@ -24,20 +21,6 @@ from qcode.tui.screens.code_edit import (
 from qcode.tui.widgets.code_tree import CodeTree
 
 DOCUMENT = "interview-iom-programme-officer.docx"
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.qcode"
-    build_demo(path)
-    return path
-
-
-@pytest.fixture
-def demo(demo_file, tmp_path):
-    path = tmp_path / "demo.qcode"
-    shutil.copy(demo_file, path)
-    return path
 
 
 class Host(App):

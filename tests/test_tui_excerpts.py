@@ -6,36 +6,19 @@ from __future__ import annotations
 import asyncio
 import html
 import re
-import shutil
 from pathlib import Path
 
-import pytest
 from textual.app import App
 from textual.widgets import Input, Static
 
 from qcode.analysis.retrieval import Filters, excerpts
 from qcode.core import open_project
 from qcode.core.codings import CodingRequest
-from qcode.demo import build_demo
 from qcode.ingest.pipeline import import_file
 from qcode.tui.data.retrieval import excerpts_of
 from qcode.tui.screens.excerpts import ExcerptsScreen, ResultList
 
 UNSET = object()
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.qcode"
-    build_demo(path)
-    return path
-
-
-@pytest.fixture
-def demo(demo_file, tmp_path):
-    path = tmp_path / "demo.qcode"
-    shutil.copy(demo_file, path)
-    return path
 
 
 class Host(App):

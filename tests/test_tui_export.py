@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-import shutil
 
-import pytest
 from docx import Document
 from textual.app import App
 from textual.widgets import Checkbox, Input, ProgressBar, Select, Static
@@ -15,25 +13,10 @@ from textual.widgets import Checkbox, Input, ProgressBar, Select, Static
 import qcode.export.word
 from qcode.analysis.retrieval import Filters, excerpts
 from qcode.core import QcodeError, open_project
-from qcode.demo import build_demo
 from qcode.tui.screens.export import ExportDialog
 
 CODE = "Role set/Coordinator"
 UNSET = object()
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.qcode"
-    build_demo(path)
-    return path
-
-
-@pytest.fixture
-def demo(demo_file, tmp_path):
-    path = tmp_path / "demo.qcode"
-    shutil.copy(demo_file, path)
-    return path
 
 
 class Host(App):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import threading
 from pathlib import Path
 
@@ -20,7 +19,6 @@ from textual.widgets import (
 )
 
 from qcode.core import create_project, open_project
-from qcode.demo import build_demo
 from qcode.tui.data import home as home_data
 from qcode.tui.screens.home import HomeScreen
 from qcode.tui.screens.import_files import ImportDialog
@@ -42,20 +40,6 @@ class Host(App):
 
     def on_home_screen_open_document(self, message: HomeScreen.OpenDocument) -> None:
         self.opened.append(message.name)
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.qcode"
-    build_demo(path)
-    return path
-
-
-@pytest.fixture
-def demo(demo_file, tmp_path):
-    path = tmp_path / "demo.qcode"
-    shutil.copy(demo_file, path)
-    return path
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import time
 
 import pytest
@@ -13,26 +12,11 @@ from textual.widgets import DataTable, Static, TextArea
 
 from qcode.core import open_project
 from qcode.core.undo import undo
-from qcode.demo import build_demo
 from qcode.tui.screens import memo as memo_screen
 from qcode.tui.screens.memo import MemoEditor, MemoList
 
 DOCUMENT = "interview-iom-programme-officer.docx"
 CODE = "Role set/Coordinator"
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.qcode"
-    build_demo(path)
-    return path
-
-
-@pytest.fixture
-def demo(demo_file, tmp_path):
-    path = tmp_path / "demo.qcode"
-    shutil.copy(demo_file, path)
-    return path
 
 
 class Host(App):

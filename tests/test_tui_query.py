@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import html
 import re
-import shutil
 
 import pytest
 from textual.app import App
@@ -16,7 +15,6 @@ from qcode.analysis.retrieval import Filters, excerpts
 from qcode.analysis.search import search
 from qcode.core import open_project
 from qcode.core.undo import undo
-from qcode.demo import build_demo
 from qcode.ingest.pipeline import import_file
 from qcode.tui.screens import query as query_module
 from qcode.tui.screens.excerpts import ResultList
@@ -24,20 +22,6 @@ from qcode.tui.screens.pickers import CodeFinder
 from qcode.tui.screens.query import CodePathSuggester, Confirm, QueryScreen
 
 UNSET = object()
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.qcode"
-    build_demo(path)
-    return path
-
-
-@pytest.fixture
-def demo(demo_file, tmp_path):
-    path = tmp_path / "demo.qcode"
-    shutil.copy(demo_file, path)
-    return path
 
 
 @pytest.fixture(autouse=True)

@@ -3,30 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
-
-import pytest
 
 from qcode.core import open_project
-from qcode.demo import build_demo
 from qcode.tui.app import QcodeApp
 from qcode.tui.widgets.document_view import DocumentView
 
 DOCUMENT = "interview-iom-programme-officer.docx"
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.qcode"
-    build_demo(path)
-    return path
-
-
-@pytest.fixture
-def demo(demo_file, tmp_path):
-    path = tmp_path / "demo.qcode"
-    shutil.copy(demo_file, path)
-    return path
 
 
 def my_codings(path):

@@ -4,7 +4,6 @@ that jump back, in-vivo, and the other screens one key away."""
 from __future__ import annotations
 
 import asyncio
-import shutil
 
 import pytest
 from textual.widgets import DataTable, Input
@@ -12,7 +11,6 @@ from textual.widgets import DataTable, Input
 from qcode.analysis.retrieval import Filters, excerpts
 from qcode.core import open_project
 from qcode.core.undo import undo
-from qcode.demo import build_demo
 from qcode.tui.app import QcodeApp
 from qcode.tui.screens.analysis import AnalysisScreen
 from qcode.tui.screens.coding import CodingScreen
@@ -24,20 +22,6 @@ from qcode.tui.widgets.code_tree import CodeTree
 from qcode.tui.widgets.document_view import DocumentView
 
 DOCUMENT = "interview-iom-programme-officer.docx"
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.qcode"
-    build_demo(path)
-    return path
-
-
-@pytest.fixture
-def demo(demo_file, tmp_path):
-    path = tmp_path / "demo.qcode"
-    shutil.copy(demo_file, path)
-    return path
 
 
 async def settle(app, pilot):

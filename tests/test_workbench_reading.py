@@ -4,13 +4,11 @@ help, the command palette's commands, keymaps, and a project that cannot be open
 from __future__ import annotations
 
 import asyncio
-import shutil
 
 import pytest
 from textual.widgets import Input, OptionList
 
 from qcode.core import open_project
-from qcode.demo import build_demo
 from qcode.tui.app import ProblemScreen, QcodeApp
 from qcode.tui.screens.coding import CodingScreen
 from qcode.tui.screens.dialogs import AskText, CodingChooser
@@ -19,20 +17,6 @@ from qcode.tui.widgets.document_view import DocumentView
 
 DOCUMENT = "interview-iom-programme-officer.docx"
 VTT = "webinar-safe-migration.vtt"
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.qcode"
-    build_demo(path)
-    return path
-
-
-@pytest.fixture
-def demo(demo_file, tmp_path):
-    path = tmp_path / "demo.qcode"
-    shutil.copy(demo_file, path)
-    return path
 
 
 async def settle(app, pilot):

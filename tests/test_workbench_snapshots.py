@@ -6,34 +6,17 @@ After an intended change of a screen, look at the new picture and update with
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from qcode.demo import build_demo
 from qcode.tui.app import QcodeApp
 
 DOCUMENT = "interview-iom-programme-officer.docx"
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.qcode"
-    build_demo(path)
-    return path
 
 
 @pytest.fixture(autouse=True)
 def _fixed_config_path(monkeypatch):
     """The help screen names the keymap file: the same name in every run (the file need not exist)."""
     monkeypatch.setenv("QCODE_CONFIG", "/home/researcher/.config/qcode/config.toml")
-
-
-@pytest.fixture
-def demo(demo_file, tmp_path):
-    path = tmp_path / "demo.qcode"
-    shutil.copy(demo_file, path)
-    return path
 
 
 async def settle(pilot):
