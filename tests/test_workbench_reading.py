@@ -356,3 +356,17 @@ def test_after_v_and_a_code_m_writes_on_that_coding(demo):
             assert type(app.screen).__name__ == "MemoEditor"
             assert "Role set/Coordinator" in app.screen.heading
     run(body())
+
+
+@pytest.mark.parametrize("document", ["no-such-document.txt", DOCUMENT])
+def test_opening_at_a_document_of_a_missing_project_or_a_missing_document_says_so(tmp_path, demo, document):
+    async def body(path):
+        app = QcodeApp(path, document=document, coder="tester")
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await settle(app, pilot)
+            if path.exists():  # a document that is not there: the coding screen says so, once
+                assert isinstance(app.screen, CodingScreen)
+                assert any("no-such-document.txt" in str(n.message) for n in app._notifications)
+            else:
+                assert isinstance(app.screen, ProblemScreen) and "no such project" in app.screen.message
+    run(body(demo if document != DOCUMENT else tmp_path / "gone.qcode"))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import threading
+from concurrent.futures import Future
 from pathlib import Path
 from typing import ClassVar
 
@@ -14,6 +17,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
+from qcode.analysis.retrieval import Locator
 from qcode.core import QcodeError
 from qcode.core.coders import coder_name
 from qcode.tui import data
@@ -60,6 +64,19 @@ class QcodeApp(App):
         self.coder = coder_name(coder)  # --coder, else $QCODE_CODER, else the login name
         self.settings = load_settings()
         self._asked_theme = theme
+        # Opening at a document: read it while Textual starts (SQLite lets go of the GIL while it
+        # reads), so that the first screen comes sooner; see _open_first_document.
+        self._early: Future | None = None
+        if document:
+            self._early = Future()
+            threading.Thread(target=self._read_early, args=(self._early, document), daemon=True).start()
+
+    def _read_early(self, future: Future, document: str) -> None:
+        try:
+            codes, doc = data.opening(self.project, document)
+            future.set_result((codes, doc, Locator(doc.text, doc.metadata)))
+        except BaseException as exc:  # noqa: BLE001 - handed over whole, to be raised where it is taken
+            future.set_exception(exc)
 
     def on_mount(self) -> None:
         self.title = f"qcode · {self.project.stem}"
@@ -73,12 +90,29 @@ class QcodeApp(App):
         self.theme_changed_signal.subscribe(self, lambda theme: remember_theme(theme.name))
         if self.settings.problem:
             self.notify(Text(f"{self.settings.problem}; using the usual keys"), severity="warning", timeout=10)
-        # the first screen loads at once; the check runs beside it and covers it when the project is bad
+        # the check runs beside the first screen and covers it when the project is bad
         if self.document:
-            self.push_screen(CodingScreen(self.project, self.document, self.coder))
+            self._open_first_document()
         else:
             self.push_screen(HomeScreen(self.project, self.coder))
         self.check_project()
+
+    @work(exclusive=True, group="first-screen", exit_on_error=False)
+    async def _open_first_document(self) -> None:
+        """Give the document read at start-up a moment to arrive, so that the coding screen is drawn
+        once, with its text and codings, instead of empty and then again (the event loop stays free
+        meanwhile); a slow read is left to the screen's own loading."""
+        ready = None
+        if self._early is not None:
+            try:
+                ready = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(self._early)), 0.5)
+            except (TimeoutError, QcodeError):
+                ready = None  # the screen reads it again, and says what is wrong
+            except Exception:  # noqa: BLE001 - anything else is the screen's to report, as it reads again
+                ready = None
+            else:
+                self._early = None
+        self.push_screen(CodingScreen(self.project, self.document, self.coder, ready=ready))
 
     @work(thread=True, exit_on_error=False)
     def check_project(self) -> None:

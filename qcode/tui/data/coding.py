@@ -18,8 +18,21 @@ from qcode.core.undo import undo as undo_action
 DEFAULT_COLOR = "#AFAFAF"
 
 __all__ = [
-    "DEFAULT_COLOR", "CodeRow", "CodingRow", "DocumentData", "apply_code", "codes", "codings", "document",
-    "documents", "project_name", "recode", "redo", "uncode", "undo"
+    "DEFAULT_COLOR",
+    "CodeRow",
+    "CodingRow",
+    "DocumentData",
+    "apply_code",
+    "codes",
+    "codings",
+    "document",
+    "documents",
+    "opening",
+    "project_name",
+    "recode",
+    "redo",
+    "uncode",
+    "undo"
 ]
 
 
@@ -113,6 +126,11 @@ def document(path: Path, name: str) -> DocumentData:
         attributes.update(project.attributes.values("document").get(doc.name, {}))
         return DocumentData(doc.name, doc.title, text, _codings_of(project, doc.id), doc.metadata or {},
                             cases, attributes)
+
+
+def opening(path: Path, name: str) -> tuple[list[CodeRow], DocumentData]:
+    """What the coding screen shows first: the codes and the document."""
+    return codes(path), document(path, name)
 
 
 def codings(path: Path, name: str) -> tuple[CodingRow, ...]:

@@ -74,8 +74,11 @@ class CodingScreen(Screen):
     CodingScreen #status { height: 1; background: $boost; padding: 0 1; }
     """
 
-    def __init__(self, project: Path, document: str | None = None, coder: str | None = None):
+    def __init__(self, project: Path, document: str | None = None, coder: str | None = None,
+                 ready: tuple | None = None):
+        """``ready``: (codes, document, locator) already read for ``document``, to show at once."""
         super().__init__()
+        self._ready = ready
         self.project = project
         self.document_name = document
         self.coder = coder
@@ -107,7 +110,21 @@ class CodingScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one(DocumentView).focus()
-        self.load()
+        if self._ready is not None:  # read already (at start-up): shown in the first frame
+            codes, doc, locator = self._ready
+            self._ready = None
+            self._show(codes, doc, None, locator)
+            self._load_names()
+        else:
+            self.load()
+
+    @work(thread=True, group="names", exit_on_error=False)
+    def _load_names(self) -> None:
+        try:
+            names = [n[0] for n in data.documents(self.project)]
+        except QcodeError:
+            return
+        self.app.call_from_thread(self._set_names, names)
 
     def on_resize(self, event) -> None:
         """Below 110 columns the side panel gives way to the document (it works at 80x24)."""
@@ -129,11 +146,7 @@ class CodingScreen(Screen):
         locator = Locator(doc.text, doc.metadata) if doc is not None else None  # here, not in the UI thread
         self.app.call_from_thread(self._show, codes, doc, names, locator)
         if names is None:  # the list of documents (for "doc 3/9" and the palette) can come after
-            try:
-                names = [n[0] for n in data.documents(self.project)]
-            except QcodeError:
-                return
-            self.app.call_from_thread(self._set_names, names)
+            self.app.call_from_thread(self._load_names)
 
     def _set_names(self, names: list[str]) -> None:
         self.document_names = names
