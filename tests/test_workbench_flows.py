@@ -216,3 +216,21 @@ def test_the_home_palette_opens_excerpts_that_jump_into_a_document_and_a_memo_fr
             assert type(app.screen).__name__ == "MemoEditor"
             assert app.screen.query_one("TextArea").text.strip()
     asyncio.run(body())
+
+
+def test_opened_at_a_document_escape_still_finds_the_home(demo):
+    async def body():
+        app = QcodeApp(demo, document=DOCUMENT, coder="tester")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(app, pilot)
+            assert isinstance(app.screen, CodingScreen)
+            await pilot.press("escape")
+            await settle(app, pilot)
+            assert isinstance(app.screen, HomeScreen)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert isinstance(app.screen, CodingScreen)
+            await pilot.press("q")
+            await pilot.pause()
+        assert not app.is_running
+    asyncio.run(body())
