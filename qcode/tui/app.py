@@ -20,6 +20,7 @@ from textual.widgets import Static
 from qcode.analysis.retrieval import Locator
 from qcode.core import QcodeError
 from qcode.core.coders import coder_name
+from qcode.core.errors import ProjectError
 from qcode.tui import data
 from qcode.tui.commands import ScreenCommands
 from qcode.tui.screens.coding import CodingScreen
@@ -106,13 +107,17 @@ class QcodeApp(App):
         if self._early is not None:
             try:
                 ready = await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(self._early)), 0.5)
+            except ProjectError as exc:  # missing, damaged, busy: words instead of the workbench
+                self._problem(str(exc))
+                return
             except (TimeoutError, QcodeError):
                 ready = None  # the screen reads it again, and says what is wrong
             except Exception:  # noqa: BLE001 - anything else is the screen's to report, as it reads again
                 ready = None
             else:
                 self._early = None
-        self.push_screen(CodingScreen(self.project, self.document, self.coder, ready=ready))
+        if not any(isinstance(screen, ProblemScreen) for screen in self.screen_stack):
+            self.push_screen(CodingScreen(self.project, self.document, self.coder, ready=ready))
 
     @work(thread=True, exit_on_error=False)
     def check_project(self) -> None:
@@ -123,6 +128,9 @@ class QcodeApp(App):
             self.call_from_thread(self._problem, str(exc))
 
     def _problem(self, message: str) -> None:
+        """Say what is wrong with the project, once, on top of whatever screen got as far as opening."""
+        if any(isinstance(screen, ProblemScreen) for screen in self.screen_stack):
+            return
         self.clear_notifications()  # the screen below failed too; this says it once, in words
         self.push_screen(ProblemScreen(message))
 
