@@ -7,8 +7,8 @@ spans of 5 to 2,000 characters, so overlaps are common). Everything runs headles
 ``--runs``:
 
 * first screen: from constructing ``QcodeApp(project, document=...)`` to the moment the document
-  view has drawn its last visible row of the loaded document (opening the project in a worker,
-  reading the text and codings, building the spans, layout, the first full screen);
+  view has drawn its last visible row of the loaded document, with text in it (reading the text
+  and codings, building the spans, layout, the first full screen);
 * baseline: the same moment for an app whose only widget is ``TextArea(read_only=True)`` holding the
   same text, read from a .txt file when it is composed;
 * page-down: the cursor moved a page in the document view and every visible row drawn, timed on the
@@ -66,14 +66,16 @@ def make_project(folder: Path, size_mb: float, codings: int) -> tuple[Path, Path
 
 
 def watch_full_screen(widget_class, is_ready) -> tuple[asyncio.Event, dict]:
-    """Patch ``widget_class.render_line`` to note when the last visible row is drawn once ready."""
+    """Patch ``widget_class.render_line`` to note when the last visible row is drawn once ready, with
+    text in it (a frame drawn before the text is wrapped or laid out is blank, and does not count)."""
     seen = asyncio.Event()
     when: dict = {}
     original = widget_class.render_line
 
     def render_line(self, y):
         strip = original(self, y)
-        if not seen.is_set() and is_ready(self) and y >= self.scrollable_content_region.height - 1:
+        if (not seen.is_set() and is_ready(self) and y >= self.scrollable_content_region.height - 1
+                and strip.text.strip()):
             when["at"] = time.perf_counter()
             seen.set()
         return strip

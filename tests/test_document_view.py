@@ -329,3 +329,36 @@ def test_a_few_changed_spans_are_applied_in_place_and_draw_as_a_rebuild_would():
             if expected:  # the most specific span is drawn on top in both
                 assert (here[0].end - here[0].start, -here[0].start) == \
                     (expected[0].end - expected[0].start, -expected[0].start)
+
+
+def test_a_document_with_many_codings_shows_its_first_screen_first_then_every_span():
+    import asyncio
+    import random
+
+    from textual.app import App
+
+    rng = random.Random(9)
+    text = "\n".join("".join(rng.choice("abcde fgh") for _ in range(80)) for _ in range(1000))
+    spans = []
+    for key in range(3000):
+        start = rng.randrange(0, len(text) - 300)
+        spans.append(Span(start, start + rng.randint(1, 300), key=key, color="#ff0000", label=f"c{key}"))
+
+    class Host(App):
+        def compose(self):
+            yield DocumentView()
+
+    async def body():
+        app = Host()
+        async with app.run_test(size=(100, 30)) as pilot:
+            view = app.query_one(DocumentView)
+            view.load(text, spans)
+            assert len(view.spans) == 3000  # the whole set, even before it is all drawn
+            far = next(s for s in spans if s.start > 2 * DocumentView.FIRST_WINDOW)
+            await pilot.pause()
+            await pilot.pause()
+            fresh = DocumentView(text, spans)
+            assert set(view.spans_at(far.start)) == set(fresh.spans_at(far.start))
+            assert far in view.spans_at(far.start)
+            assert "".join(seg.text for seg in view.render_line(0)).strip()  # drawn, with text
+    asyncio.run(body())

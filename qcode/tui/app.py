@@ -23,7 +23,7 @@ from qcode.core.coders import coder_name
 from qcode.core.errors import ProjectError
 from qcode.tui import data
 from qcode.tui.commands import ScreenCommands
-from qcode.tui.screens.coding import CodingScreen
+from qcode.tui.screens.coding import CodingScreen, coding_spans
 from qcode.tui.screens.home import HomeScreen
 from qcode.tui.settings import DARK, LIGHT, load_settings, remember_theme
 
@@ -75,7 +75,7 @@ class QcodeApp(App):
     def _read_early(self, future: Future, document: str) -> None:
         try:
             codes, doc = data.opening(self.project, document)
-            future.set_result((codes, doc, Locator(doc.text, doc.metadata)))
+            future.set_result((codes, doc, Locator(doc.text, doc.metadata), coding_spans(codes, doc.codings)))
         except BaseException as exc:  # noqa: BLE001 - handed over whole, to be raised where it is taken
             future.set_exception(exc)
 

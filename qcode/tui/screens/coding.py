@@ -38,6 +38,13 @@ from qcode.tui.widgets.document_view import DocumentView, Span
 from qcode.tui.widgets.find_bar import FindBar
 
 
+def coding_spans(codes: list[data.CodeRow], codings) -> list[Span]:
+    """The spans the document view draws for ``codings``, in their codes' colours (any thread)."""
+    colors = {code.path: code.color for code in codes}
+    return [Span(c.start, c.end, key=c.guid, color=colors.get(c.code, data.DEFAULT_COLOR), label=c.code)
+            for c in codings]
+
+
 class CodingScreen(Screen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "find_code", "Code", id="code-finder"),
@@ -76,7 +83,7 @@ class CodingScreen(Screen):
 
     def __init__(self, project: Path, document: str | None = None, coder: str | None = None,
                  ready: tuple | None = None):
-        """``ready``: (codes, document, locator) already read for ``document``, to show at once."""
+        """``ready``: (codes, document, locator, spans) already read for ``document``, to show at once."""
         super().__init__()
         self._ready = ready
         self.project = project
@@ -111,9 +118,9 @@ class CodingScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(DocumentView).focus()
         if self._ready is not None:  # read already (at start-up): shown in the first frame
-            codes, doc, locator = self._ready
+            codes, doc, locator, spans = self._ready
             self._ready = None
-            self._show(codes, doc, None, locator)
+            self._show(codes, doc, None, locator, spans)
             self._load_names()
         else:
             self.load()
@@ -153,7 +160,8 @@ class CodingScreen(Screen):
         self._update_panels()
 
     def _show(self, codes: list[data.CodeRow], doc: data.DocumentData | None,
-              names: list[str] | None = None, locator: Locator | None = None) -> None:
+              names: list[str] | None = None, locator: Locator | None = None,
+              spans: list[Span] | None = None) -> None:
         first = self.doc is None or doc is None or self.doc.name != (doc.name if doc else None)
         self.codes, self.doc = codes, doc
         if names is not None:
@@ -166,7 +174,7 @@ class CodingScreen(Screen):
             return
         self.document_name = doc.name
         self.sub_title = doc.title or doc.name
-        spans = self._spans()
+        spans = spans if spans is not None else self._spans()
         if first:
             view.load(doc.text, spans)
             self.locator = locator or Locator(doc.text, doc.metadata)
@@ -178,9 +186,7 @@ class CodingScreen(Screen):
         self._update_panels()
 
     def _spans(self) -> list[Span]:
-        colors = {code.path: code.color for code in self.codes}
-        return [Span(c.start, c.end, key=c.guid, color=colors.get(c.code, data.DEFAULT_COLOR), label=c.code)
-                for c in (self.doc.codings if self.doc else ())]
+        return coding_spans(self.codes, self.doc.codings if self.doc else ())
 
     def _fill_tree(self) -> None:
         self.query_one(CodeTree).set_codes(self.codes)

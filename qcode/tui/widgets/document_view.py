@@ -249,6 +249,8 @@ class DocumentView(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._cache: LRUCache[tuple, Strip] = LRUCache(1024)
         self._frame_cache: tuple[Style, int] | None = None
+        self._pending_spans: list[Span] | None = None  # spans still to draw after the first frame
+        self._wrapped_at = Size(0, 0)  # the widget size the rows were wrapped for
         self._generation = 0
         self._width = 0  # the text width (cells) the rows are wrapped to; 0 = not wrapped yet
         self._anchor: int | None = None
@@ -288,7 +290,15 @@ class DocumentView(ScrollView, can_focus=True):
         self._row_line: list[int] = []
         self._row_starts: list[int] = []
         self._width = 0
-        self.set_spans(spans)
+        spans = list(spans)
+        self._spans = None  # another text: nothing of the last one's spans carries over
+        if self.is_mounted and len(spans) > self.FIRST_SPANS and len(text) > 2 * self.FIRST_WINDOW:
+            # many codings: the spans of the opening screenful first, the rest right after it is drawn
+            self.set_spans([s for s in spans if s.start < self.FIRST_WINDOW])
+            self._pending_spans = spans
+            self.call_after_refresh(self._finish_spans)
+        else:
+            self.set_spans(spans)
         if self.is_mounted:
             self._rewrap()
             self.scroll_to(y=0, animate=False, immediate=True)
@@ -296,12 +306,20 @@ class DocumentView(ScrollView, can_focus=True):
 
     # a change of at most this many spans (a coding added, removed, recoded) is applied in place
     INCREMENTAL_LIMIT = 32
+    # opening a document with more codings than this draws the first characters' spans first
+    FIRST_SPANS, FIRST_WINDOW = 2000, 20_000
+
+    def _finish_spans(self) -> None:
+        pending, self._pending_spans = self._pending_spans, None
+        if pending is not None:
+            self.set_spans(pending)
 
     def set_spans(self, spans: Iterable[Span]) -> None:
         """Replace the coded spans (after coding or uncoding); the text and the selection stay.
 
         When only a few spans differ from those shown, only the intervals they cover change: applying
         a code to a document with thousands of codings does not rebuild them all."""
+        self._pending_spans = None  # these replace any still to come
         n = len(self._text)
         spans = [s for s in spans if 0 <= s.start < s.end <= n]
         old = getattr(self, "_spans", None)
@@ -365,6 +383,8 @@ class DocumentView(ScrollView, can_focus=True):
         for span in spans:
             self._add_span(span)
         self._spans = self._spans + spans
+        if self._pending_spans is not None:
+            self._pending_spans = self._pending_spans + spans
         self._invalidate()
 
     def _split_at(self, offset: int) -> None:
@@ -410,7 +430,7 @@ class DocumentView(ScrollView, can_focus=True):
 
     @property
     def spans(self) -> list[Span]:
-        return list(self._spans)
+        return list(self._pending_spans if self._pending_spans is not None else self._spans)
 
     def spans_at(self, offset: int) -> tuple[Span, ...]:
         """The spans covering ``offset``, most specific (shortest) first."""
@@ -437,6 +457,7 @@ class DocumentView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if width <= 0:
             return
+        self._wrapped_at = self.size
         if self._rows and self._text_width_for(width) == self._width:
             return
         top = self._rows[int(self.scroll_y)][0] if self._rows and self.scroll_y < len(self._rows) else 0
@@ -555,6 +576,11 @@ class DocumentView(ScrollView, can_focus=True):
         return frame
 
     def render_line(self, y: int) -> Strip:
+        if self.size != self._wrapped_at:
+            # laid out at a new size and drawn before the Resize event arrives (the first frame):
+            # wrap now, so that the first frame already shows the text rather than a blank
+            self._frame_cache = None
+            self._rewrap()
         scroll_y = int(self.scroll_y)
         row = scroll_y + y
         base, width = self._frame()
