@@ -370,3 +370,22 @@ def test_opening_at_a_document_of_a_missing_project_or_a_missing_document_says_s
             else:
                 assert isinstance(app.screen, ProblemScreen) and "no such project" in app.screen.message
     run(body(demo if document != DOCUMENT else tmp_path / "gone.qcode"))
+
+
+def test_the_document_picker_filters_as_you_type(demo):
+    async def body():
+        app = QcodeApp(demo, document=DOCUMENT, coder="tester")
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(app, pilot)
+            await pilot.press("d")
+            await settle(app, pilot)
+            options = app.screen.query_one(OptionList)
+            assert options.option_count == 9
+            await pilot.press(*"wawancara")
+            await pilot.pause()
+            assert [options.get_option_at_index(i).id for i in range(options.option_count)] == \
+                ["wawancara-gugus-tugas-ntt.txt", "wawancara-bp2mi.odt"]
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert isinstance(app.screen, CodingScreen) and app.screen.document_name == "wawancara-gugus-tugas-ntt.txt"
+    run(body())

@@ -16,9 +16,13 @@ from qcode.tui.data import CodeRow
 
 
 class DocumentPicker(ModalScreen[str | None]):
-    """Choose a document; dismisses with its name, or None."""
+    """Choose a document: type part of its name or title; enter opens the highlighted one. Dismisses
+    with its name, or None."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Close", id="picker-close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss_none", "Close", id="picker-close"),
+        Binding("down", "focus_list", "Choose", show=False, id="picker-down"),
+    ]
     DEFAULT_CSS = """
     DocumentPicker { align: center middle; }
     DocumentPicker > Vertical { width: 80%; height: 70%; border: round $accent; background: $surface; }
@@ -30,12 +34,37 @@ class DocumentPicker(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Documents")
-            yield OptionList(*[Option(Text(f"{name}  ({codings} codings)" + (f"  {title}" if title else "")), id=name)
-                               for name, title, _, codings in self.documents], id="documents")
+            yield Label(Text(f"Documents ({len(self.documents)}): type part of a name or title"))
+            yield Input(placeholder="e.g. wawancara", id="typed")
+            yield OptionList(id="documents")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one(Input).focus()
+
+    def _fill(self, typed: str) -> None:
+        words = typed.casefold().split()
+        found = [d for d in self.documents if all(w in f"{d[0]} {d[1] or ''}".casefold() for w in words)]
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options([Option(Text(f"{name}  ({codings} codings)" + (f"  {title}" if title else "")), id=name)
+                             for name, title, _, codings in found])
+        if found:
+            options.highlighted = 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None and options.option_count:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+    def action_focus_list(self) -> None:
+        self.query_one(OptionList).focus()
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)
