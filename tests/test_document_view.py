@@ -362,3 +362,16 @@ def test_a_document_with_many_codings_shows_its_first_screen_first_then_every_sp
             assert far in view.spans_at(far.start)
             assert "".join(seg.text for seg in view.render_line(0)).strip()  # drawn, with text
     asyncio.run(body())
+
+
+def test_v_on_a_blank_line_selects_the_paragraph_that_follows_or_the_last_one():
+    view = DocumentView("First turn.\n\nSecond turn.\n\n")
+    view.move_to(len("First turn.\n"))  # the blank line between the turns
+    view.action_select_paragraph()
+    assert view.selected_text == "Second turn."
+    view.move_to(len(view.text))  # the blank end: the paragraph before
+    view.action_select_paragraph()
+    assert view.selected_text == "Second turn."
+    view.move_to(3)
+    view.action_select_paragraph()
+    assert view.selected_text == "First turn."

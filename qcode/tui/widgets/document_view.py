@@ -835,7 +835,20 @@ class DocumentView(ScrollView, can_focus=True):
         self._post_selection()
 
     def action_select_paragraph(self) -> None:
+        """Select the paragraph (line) at the cursor; on a blank line, the next paragraph (or the one
+        before, at the end): V between turns of a transcript means the turn that follows."""
         start, end = self._paragraph_bounds(self._cursor)
+        if not self._text[start:end].strip():
+            line = bisect_right(self._line_starts, self._cursor) - 1
+
+            def has_text(i: int) -> bool:
+                return bool(self._text[slice(*self._paragraph_bounds(self._line_starts[i]))].strip())
+
+            nearest = next((i for i in range(line + 1, len(self._line_starts)) if has_text(i)), None)
+            if nearest is None:
+                nearest = next((i for i in range(line - 1, -1, -1) if has_text(i)), None)
+            if nearest is not None:
+                start, end = self._paragraph_bounds(self._line_starts[nearest])
         self._mark_mode = False
         self.select(start, end)
 
