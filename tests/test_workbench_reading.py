@@ -25,6 +25,14 @@ async def settle(app, pilot):
     await pilot.pause()
 
 
+async def wait_until(pilot, condition, seconds: float = 5.0) -> None:
+    """Keys replayed after a dialog opens arrive one at a time: wait for what they should do."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+
+
 def run(coroutine):
     asyncio.run(coroutine)
 
@@ -251,7 +259,8 @@ def test_keys_typed_fast_after_c_or_slash_go_to_the_dialog_not_to_shortcuts(demo
             view.move_to(view.text.index("R.: Our unit works") + 3)
             for key in ["V", "c", *"koord"]:
                 app.post_message(events.Key(key, key))
-            await pilot.pause(0.6)
+            await wait_until(pilot, lambda: type(app.screen).__name__ == "CodeFinder"
+                             and app.screen.query_one(Input).value == "koord")
             assert type(app.screen).__name__ == "CodeFinder"
             assert app.screen.query_one(Input).value == "koord"
             app.post_message(events.Key("enter", "\r"))
@@ -259,7 +268,7 @@ def test_keys_typed_fast_after_c_or_slash_go_to_the_dialog_not_to_shortcuts(demo
             assert [code for code, _, _ in mine(demo)] == ["Role set/Coordinator"]
             for key in ["slash", *"ministry"]:
                 app.post_message(events.Key(key, "/" if key == "slash" else key))
-            await pilot.pause(0.6)
+            await wait_until(pilot, lambda: app.screen.query_one("#find Input", Input).value == "ministry")
             assert app.screen.query_one("#find Input", Input).value == "ministry"
             assert view.selected_text.lower() == "ministry"
             assert [code for code, _, _ in mine(demo)] == ["Role set/Coordinator"]  # no shortcut taken
@@ -314,7 +323,7 @@ def test_a_burst_through_the_go_to_dialog_goes_then_codes(demo):
             for key, character in [("colon", ":"), ("1", "1"), ("colon", ":"), ("2", "2"), ("0", "0"),
                                    ("enter", "\r"), ("V", "V"), ("3", "3")]:
                 app.post_message(events.Key(key, character))
-            await pilot.pause(0.5)
+            await wait_until(pilot, lambda: bool(mine(demo, VTT)))
             await settle(app, pilot)
             with open_project(demo) as project:
                 cue = next(c for c in project.documents.get(VTT).metadata["cues"] if c["begin_s"] <= 80 < c["end_s"] + 1)

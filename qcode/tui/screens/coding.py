@@ -358,7 +358,8 @@ class CodingScreen(Screen):
         # bubbling at this screen and never reach the bindings
         self.app.post_message(events.Key(key, character).set_sender(self.app))
         if len(keys) > 1:
-            self.set_timer(0.01, lambda: self._replay(keys[1:]))
+            # after the key has been handled and the screen redrawn (an enter may close a dialog first)
+            self.app.call_after_refresh(lambda: self.set_timer(0.01, lambda: self._replay(keys[1:])))
 
     def on_screen_suspend(self) -> None:
         """A dialog opened: once it has the focus, it gets the keys typed meanwhile."""
