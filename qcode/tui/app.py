@@ -51,8 +51,10 @@ class ProblemScreen(Screen):
 class QcodeApp(App):
     TITLE = "qcode"
     COMMANDS = App.COMMANDS | {ScreenCommands}
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", show=False, id="app-quit"),
-                Binding("f10", "toggle_dark", "Light / dark", show=False, id="toggle-theme")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", show=False, id="app-quit"),
+        Binding("f10", "toggle_dark", "Light / dark", show=False, id="toggle-theme"),
+    ]
 
     def __init__(self, project: str | Path, document: str | None = None, coder: str | None = None,
                  theme: str | None = None):
@@ -110,10 +112,8 @@ class QcodeApp(App):
             except ProjectError as exc:  # missing, damaged, busy: words instead of the workbench
                 self._problem(str(exc))
                 return
-            except (TimeoutError, QcodeError):
-                ready = None  # the screen reads it again, and says what is wrong
-            except Exception:  # noqa: BLE001 - anything else is the screen's to report, as it reads again
-                ready = None
+            except Exception:  # noqa: BLE001 - too slow, or a missing document: the screen reads it
+                ready = None  # again, and says what is wrong
             else:
                 self._early = None
         if not any(isinstance(screen, ProblemScreen) for screen in self.screen_stack):
