@@ -398,3 +398,26 @@ def test_the_document_picker_filters_as_you_type(demo):
             await settle(app, pilot)
             assert isinstance(app.screen, CodingScreen) and app.screen.document_name == "wawancara-gugus-tugas-ntt.txt"
     run(body())
+
+
+def test_a_bad_config_or_an_unknown_theme_is_said_in_words_and_the_app_runs(demo, tmp_path, monkeypatch):
+    config = tmp_path / "config.toml"
+    config.write_text('theme = "nope[b]x[/b]"\n', encoding="utf-8")
+    monkeypatch.setenv("QCODE_CONFIG", str(config))
+
+    async def body():
+        app = QcodeApp(demo, document=DOCUMENT, coder="tester")
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await settle(app, pilot)
+            assert isinstance(app.screen, CodingScreen)
+            assert any("no theme 'nope[b]x[/b]'" in str(n.message) for n in app._notifications)
+        config.write_text("[keys\n", encoding="utf-8")
+        app = QcodeApp(demo, document=DOCUMENT, coder="tester")
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await settle(app, pilot)
+            assert isinstance(app.screen, CodingScreen)
+            assert any("not valid TOML" in str(n.message) for n in app._notifications)
+            await pilot.press("c")  # the usual keys work
+            await pilot.pause()
+            assert type(app.screen).__name__ == "CodeFinder"
+    run(body())

@@ -89,10 +89,10 @@ class QcodeApp(App):
         if wanted in self.available_themes:
             self.theme = wanted
         elif wanted:
-            self.notify(Text(f"no theme {wanted!r}: using {self.theme}"), severity="warning")
+            self.notify(f"no theme {wanted!r}: using {self.theme}", severity="warning", markup=False)
         self.theme_changed_signal.subscribe(self, lambda theme: remember_theme(theme.name))
         if self.settings.problem:
-            self.notify(Text(f"{self.settings.problem}; using the usual keys"), severity="warning", timeout=10)
+            self.notify(f"{self.settings.problem}; using the usual keys", severity="warning", timeout=10, markup=False)
         # the check runs beside the first screen and covers it when the project is bad
         if self.document:
             self._open_first_document()

@@ -148,7 +148,7 @@ class CodingScreen(Screen):
             name = self.document_name or (names[0] if names else None)
             doc = data.document(self.project, name) if name else None
         except QcodeError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
         locator = Locator(doc.text, doc.metadata) if doc is not None else None  # here, not in the UI thread
         self.app.call_from_thread(self._show, codes, doc, names, locator)
@@ -441,7 +441,7 @@ class CodingScreen(Screen):
         if code is not None:
             codings = [c for c in codings if c.code == code or c.code.startswith(code + "/")]
             if not codings:
-                self.notify(Text(f"No coding of {code} in this document"))
+                self.notify(f"No coding of {code} in this document", markup=False)
                 return
         view = self.query_one(DocumentView)
         starts = sorted({c.start for c in codings})
@@ -696,7 +696,7 @@ class CodingScreen(Screen):
         try:
             result = function(self.project, self.coder, *args)
         except QcodeError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
         if function in (data.undo, data.redo):
             message = f"{done}: {result}" if result else f"nothing to {'undo' if function is data.undo else 'redo'}"
