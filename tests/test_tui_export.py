@@ -236,3 +236,39 @@ def test_markup_in_a_code_name_or_an_error_is_shown_literally(demo):
     app = run(ExportDialog(demo, code_path="[b]nope[/b] [@click=app.quit]"), script)
     assert app.result is None
     assert leftovers(demo.parent) == []
+
+
+def test_cases_and_attribute_values_narrow_the_export_and_a_bad_where_is_one_line(demo):
+    with open_project(demo) as project:
+        expected = len(excerpts(project, Filters(where=(("organisation", "IOM"),))))
+        by_case = len(excerpts(project, Filters(cases=("NGO Batam",))))
+    assert 0 < expected and 0 < by_case
+
+    async def script(app, pilot):
+        dialog = app.dialog
+        dialog.query_one("#export-format", Select).value = "csv"
+        await pilot.pause()
+        dialog.query_one("#export-where", Input).value = "organisation"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "where: give attribute=value, not 'organisation'" in str(dialog.query_one("#export-error").render())
+        dialog.query_one("#export-where", Input).value = "organisation=IOM"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+
+    app = run(ExportDialog(demo), script)
+    rows = list(csv.reader(io.StringIO(app.result.read_text(encoding="utf-8-sig"))))
+    assert len(rows) - 1 == expected
+
+    async def by_cases(app, pilot):
+        dialog = app.dialog
+        dialog.query_one("#export-format", Select).value = "csv"
+        await pilot.pause()
+        dialog.query_one("#export-path", Input).value = str(demo.parent / "batam.csv")
+        dialog.query_one("#export-cases", Input).value = " NGO Batam , "
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+
+    app = run(ExportDialog(demo), by_cases)
+    rows = list(csv.reader(io.StringIO(app.result.read_text(encoding="utf-8-sig"))))
+    assert len(rows) - 1 == by_case

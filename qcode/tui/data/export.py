@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from qcode.analysis.retrieval import Filters
+from qcode.analysis.retrieval import Filters, parse_where
 from qcode.core import open_project
 from qcode.core.errors import QcodeError
 from qcode.export.tables import output_path
@@ -41,6 +41,8 @@ class ExportRequest:
     query: str | None = None
     memos: bool = False
     names: Path | None = None  # a names table (.csv or .xlsx) of names and pseudonyms
+    cases: tuple[str, ...] = ()  # only the documents of these cases
+    where: tuple[str, ...] = ()  # "attribute=value" items, as qcode export --where takes them
 
 
 def default_path(project: Path, kind: str) -> Path:
@@ -90,7 +92,13 @@ def export(project: Path, request: ExportRequest, progress: Progress | None = No
     the work is not counted)."""
     out = check(request)
     anonymizer = _anonymizer(request.names)
-    filters = Filters(code=request.code or None, query=request.query or None)
+    try:
+        where = parse_where(request.where)
+    except QcodeError:
+        bad = next(item for item in request.where if "=" not in item or not item.partition("=")[0].strip())
+        raise QcodeError(f"where: give attribute=value, not {bad!r}") from None
+    filters = Filters(code=request.code or None, query=request.query or None, cases=tuple(request.cases),
+                      where=where)
     kind = request.kind
 
     def report(done: int, total: int | None) -> None:

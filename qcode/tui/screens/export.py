@@ -22,6 +22,11 @@ from qcode.core import QcodeError
 from qcode.tui.data import export as data
 
 
+def split_list(typed: str) -> tuple[str, ...]:
+    """``"NGO Batam, BP2MI"`` -> the names, trimmed, empty ones dropped."""
+    return tuple(item.strip() for item in typed.split(",") if item.strip())
+
+
 class ExportDialog(ModalScreen[Path | None]):
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("escape", "cancel", "Cancel", id="export-cancel"),
@@ -68,6 +73,13 @@ class ExportDialog(ModalScreen[Path | None]):
                 yield Input(self.query_text or "", placeholder='e.g. "Role set/Coordinator" AND NOT "Role of IO/Arena"',
                             compact=True, id="export-query")
             with Horizontal(classes="row"):
+                yield Label("cases")
+                yield Input(placeholder="all cases (or names, comma-separated)", compact=True, id="export-cases")
+            with Horizontal(classes="row"):
+                yield Label("where")
+                yield Input(placeholder="attribute=value, comma-separated (e.g. organisation=IOM)", compact=True,
+                            id="export-where")
+            with Horizontal(classes="row"):
                 yield Label("pseudonyms")
                 yield Input(placeholder="a names table (.csv or .xlsx): name, pseudonym", compact=True,
                             id="export-names")
@@ -96,7 +108,7 @@ class ExportDialog(ModalScreen[Path | None]):
             path.value = str(data.default_path(self.project, str(event.value)))  # the default follows the format
         self.kind = str(event.value)
         self.query_one("#export-memos", Checkbox).disabled = self.kind not in data.MEMO_FORMATS
-        for name in ("code", "query"):
+        for name in ("code", "query", "cases", "where"):
             self.query_one(f"#export-{name}", Input).disabled = self.kind not in data.FILTERED
         self.confirmed = None
         self._error("")
@@ -129,6 +141,8 @@ class ExportDialog(ModalScreen[Path | None]):
         return data.ExportRequest(kind=self.kind, out=Path(value("path")).expanduser(),
                                   code=(value("code") or None) if filtered else None,
                                   query=(value("query") or None) if filtered else None,
+                                  cases=split_list(value("cases")) if filtered else (),
+                                  where=split_list(value("where")) if filtered else (),
                                   memos=self.kind in data.MEMO_FORMATS and self.query_one(Checkbox).value,
                                   names=Path(names).expanduser() if names else None)
 
