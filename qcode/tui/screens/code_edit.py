@@ -16,13 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Button, Input, Static
 
 from qcode.core import QcodeError
 from qcode.tui.data import CodeRow
 from qcode.tui.data.code_edit import in_vivo, in_vivo_name
-from qcode.tui.screens.pickers import matches
+from qcode.tui.screens.pickers import FilterPicker, matches
 
 TOP_LEVEL = ""
 """What ``CodePicker`` returns for the "(top level)" choice (``None`` means cancelled)."""
@@ -119,14 +118,14 @@ def code_label(code: CodeRow) -> Text:
     return label
 
 
-class CodePicker(ModalScreen[str | None]):
+class CodePicker(FilterPicker):
     """Choose a code, typing part of its name to narrow the list.
 
     Dismisses with the chosen code's path, ``TOP_LEVEL`` for "(top level)" (offered when
     ``top_level``), or ``None`` when cancelled.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="dialog-cancel"),
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Cancel", id="dialog-cancel"),
                 Binding("down", "focus_list", "Choose", show=False, id="picker-list")]
     DEFAULT_CSS = _DIALOG_CSS.format(name="CodePicker") + """
     CodePicker > Vertical { height: 80%; }
@@ -134,57 +133,16 @@ class CodePicker(ModalScreen[str | None]):
     """
 
     def __init__(self, title: str | Text, codes: list[CodeRow], *, top_level: bool = False):
-        super().__init__()
-        self.title_text = title if isinstance(title, Text) else Text(title)
+        super().__init__(title)
         self.codes = codes
         self.top_level = top_level
-        self.shown: list[str] = []
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self.title_text, classes="title")
-            yield Input(placeholder="type part of a name", id="typed")
-            yield OptionList(id="choices")
-            yield Static(Text("enter: choose · escape: cancel"), classes="hint")
+    def choices(self, typed: str) -> list[tuple[str, Text]]:
+        found = [(TOP_LEVEL, Text("(top level)", style="italic"))] if self.top_level and not typed.strip() else []
+        return found + [(code.path, code_label(code)) for code in self.codes if matches(code, typed)]
 
-    def on_mount(self) -> None:
-        self._fill("")
-        self.query_one(Input).focus()
-
-    def _fill(self, typed: str) -> None:
-        options = self.query_one(OptionList)
-        options.clear_options()
-        self.shown = []
-        prompts: list[Option] = []
-        if self.top_level and not typed.strip():
-            self.shown.append(TOP_LEVEL)
-            prompts.append(Option(Text("(top level)", style="italic")))
-        for code in self.codes:
-            if matches(code, typed):
-                self.shown.append(code.path)
-                prompts.append(Option(code_label(code)))
-        options.add_options(prompts)
-        if prompts:
-            options.highlighted = 0
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self._fill(event.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        options = self.query_one(OptionList)
-        if options.highlighted is not None and self.shown:
-            self.dismiss(self.shown[options.highlighted])
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(self.shown[event.option_index])
-
-    def action_focus_list(self) -> None:
-        self.query_one(OptionList).focus()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def hint(self) -> ComposeResult:
+        yield Static(Text("enter: choose · escape: cancel"), classes="hint")
 
 
 class ConfirmDialog(ModalScreen[bool]):
