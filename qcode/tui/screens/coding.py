@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Static, Tree
 
 from qcode.analysis.places import HELP as PLACE_HELP
@@ -98,6 +99,7 @@ class CodingScreen(Screen):
         self._find_origin: int | None = None
         self._pending_place: tuple[int, int | None] | None = None
         self._held: list[tuple[str, str | None]] | None = None  # keys typed while a dialog opens
+        self._hold_timer: Timer | None = None  # drops the held keys when no dialog opens
         self._shortcut_keys: list[str] = []
         self._shortcuts_bound: list[tuple[str | None, str]] = []
 
@@ -318,7 +320,8 @@ class CodingScreen(Screen):
             bound = self.active_bindings.get(event.key)
             if bound is not None and bound.binding.action.partition("(")[0] in self.OPENS_INPUT:
                 self._held = []
-                self.set_timer(0.5, self._drop_held)  # nothing opened (nothing selected ...)
+                self._stop_hold_timer()
+                self._hold_timer = self.set_timer(0.5, self._drop_held)  # nothing opened (nothing selected ...)
 
     def _bind_shortcuts(self) -> None:
         """The codebook's shortcuts as bindings of this screen, so that they run in the order typed
@@ -345,7 +348,14 @@ class CodingScreen(Screen):
         if self._held is not None and self.app.screen is self:
             self._held = None
 
+    def _stop_hold_timer(self) -> None:
+        """The timer of an earlier hold must not drop the keys of this one."""
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+
     def _release_held(self) -> None:
+        self._stop_hold_timer()
         held, self._held = self._held, None
         if held:
             self._replay(held)
