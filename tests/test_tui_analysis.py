@@ -6,6 +6,7 @@ import asyncio
 import io
 import threading
 
+from helpers_tui import settle
 from rich.console import Console
 from textual.app import App
 from textual.widgets import DataTable, Input, Select, Static, TabbedContent
@@ -25,12 +26,6 @@ class Host(App):
 
     def on_mount(self) -> None:
         self.push_screen(AnalysisScreen(self.project))
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def screen_text(app) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
+from helpers_tui import settle
 from textual.app import App, ComposeResult
 from textual.widgets import Tree
 
@@ -48,14 +49,6 @@ class Host(App):
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
         self.selected.append(event.node.data)
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def paths(project):
@@ -113,7 +106,7 @@ def test_add_a_child_code_with_the_key_and_the_dialog_then_undo(demo):
 async def _add_child(demo):
     app = Host(demo)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         tree = app.query_one(CodeTree)
         go_to(tree, "Role set")
         await pilot.press("a")
@@ -121,7 +114,7 @@ async def _add_child(demo):
         assert isinstance(app.screen, NameDialog)
         await type_text(pilot, "Mediator")
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         assert not isinstance(app.screen, NameDialog)
         assert "Role set/Mediator" in paths(demo)
         assert app.messages == ["added code Role set/Mediator"]
@@ -133,19 +126,19 @@ async def _add_child(demo):
         await pilot.pause()
         await type_text(pilot, "Coordinator")
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         dialog = app.screen
         assert isinstance(dialog, NameDialog)
         assert "already exists" in dialog.error
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         assert not isinstance(app.screen, NameDialog)
         # A adds at the top level
         await pilot.press("A")
         await pilot.pause()
         await type_text(pilot, "Emergent")
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         assert "Emergent" in paths(demo)
     assert undo_last(demo) == "code-add"
     assert "Emergent" not in paths(demo)
@@ -160,12 +153,12 @@ def test_a_name_with_a_slash_is_refused_in_the_dialog(demo):
 async def _slash(demo):
     app = Host(demo)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         await pilot.press("A")
         await pilot.pause()
         await type_text(pilot, "a/b")
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         assert isinstance(app.screen, NameDialog)
         assert "cannot be empty or contain '/'" in app.screen.error
         assert "a" not in paths(demo) and "a/b" not in paths(demo)
@@ -182,7 +175,7 @@ async def _rename(demo):
     before = codings_of(demo, "Role set/Coordinator")
     app = Host(demo)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         tree = app.query_one(CodeTree)
         go_to(tree, "Role set/Coordinator")
         await pilot.press("r")
@@ -193,7 +186,7 @@ async def _rename(demo):
         # the prefilled name is selected: typing replaces it
         await type_text(pilot, "Coordinating role")
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         assert "Role set/Coordinating role" in paths(demo)
         assert "Role set/Coordinator" not in paths(demo)
         assert codings_of(demo, "Role set/Coordinating role") == before
@@ -215,7 +208,7 @@ async def _move(demo):
     before = codings_of(demo, "Trafficking/Means")
     app = Host(demo)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         tree = app.query_one(CodeTree)
         go_to(tree, "Trafficking/Means")
         await pilot.press("o")
@@ -226,7 +219,7 @@ async def _move(demo):
         assert "Trafficking/Means" not in picker.shown and "Trafficking" not in picker.shown
         await type_text(pilot, "Context")
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         assert "Context/Means" in paths(demo)
         assert codings_of(demo, "Context/Means") == before
         assert tree.highlighted_path == "Context/Means"
@@ -237,7 +230,7 @@ async def _move(demo):
         await pilot.press("o")
         await pilot.pause()
         await pilot.press("enter")  # (top level) is highlighted first
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         assert "Means" in paths(demo)
     assert undo_last(demo) == "code-move"
     assert "Context/Means" in paths(demo)
@@ -253,7 +246,7 @@ def test_a_code_cannot_be_moved_under_itself(demo):
 async def _move_inside(demo):
     app = Host(demo)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         tree = app.query_one(CodeTree)
         go_to(tree, "Role set")
         await pilot.press("o")
@@ -261,7 +254,7 @@ async def _move_inside(demo):
         assert not [p for p in app.screen.shown if p == "Role set" or p.startswith("Role set/")]
         assert "" not in app.screen.shown  # already at the top level
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         assert app.messages == []
 
 
@@ -277,7 +270,7 @@ async def _merge(demo):
     target = codings_of(demo, "Role set/Role conception")
     app = Host(demo)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         tree = app.query_one(CodeTree)
         go_to(tree, "Role set/Role expectation")
         await pilot.press("j")
@@ -292,7 +285,7 @@ async def _merge(demo):
         text = confirm.message.plain
         assert "3 codings of Role expectation will move to Role set/Role conception" in text
         await pilot.press("y")
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         assert "Role set/Role expectation" not in paths(demo)
         assert codings_of(demo, "Role set/Role conception") == sorted(source + target)
         assert label_of(tree, "Role set/Role conception") == f"■ Role conception [o] {len(source) + len(target)}"
@@ -310,7 +303,7 @@ def test_merge_a_category_takes_its_children_along_and_cancel_changes_nothing(de
 async def _merge_category(demo):
     app = Host(demo)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         tree = app.query_one(CodeTree)
         go_to(tree, "Context")
         await pilot.press("j")
@@ -321,7 +314,7 @@ async def _merge_category(demo):
         text = app.screen.message.plain
         assert "0 codings of Context" in text and "2 codes below it (with 3 codings) will go under Evaluation" in text
         await pilot.press("escape")
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         assert "Context/TIP tier" in paths(demo)
         await pilot.press("j")
         await pilot.pause()
@@ -329,7 +322,7 @@ async def _merge_category(demo):
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("y")
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         assert "Evaluation/TIP tier" in paths(demo) and "Context" not in paths(demo)
         assert label_of(tree, "Evaluation") == "■ Evaluation 6"
     assert undo_last(demo) == "code-merge"
@@ -347,7 +340,7 @@ async def _delete(demo):
     before = codings_of(demo, "Trafficking")
     app = Host(demo)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         tree = app.query_one(CodeTree)
         go_to(tree, "Trafficking")
         await pilot.press("x")
@@ -357,18 +350,18 @@ async def _delete(demo):
         assert "4 codes below it" in confirm.message.plain
         assert f"{len(before)} codings will be removed" in confirm.message.plain
         await pilot.press("enter")  # the focus starts on Cancel
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         assert not isinstance(app.screen, ConfirmDialog)
         assert "Trafficking/Act" in paths(demo) and codings_of(demo, "Trafficking") == before
         await pilot.press("delete")
         await pilot.pause()
         await pilot.press("n")
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         assert "Trafficking" in paths(demo)
         await pilot.press("delete")
         await pilot.pause()
         await pilot.press("y")
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         assert not [p for p in paths(demo) if p.startswith("Trafficking")]
         with open_project(demo) as p:
             assert p.conn.execute("SELECT count(*) FROM codings").fetchone()[0] == 67 - len(before)
@@ -389,13 +382,13 @@ async def _delete_empty(demo):
         p.code_editor.add("Spare")
     app = Host(demo)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         go_to(app.query_one(CodeTree), "Spare")
         await pilot.press("x")
         await pilot.pause()
         assert app.screen.message.plain == "Delete Spare? It has no codings."
         await pilot.press("y")
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         assert "Spare" not in paths(demo)
 
 
@@ -409,7 +402,7 @@ def test_folds_and_the_highlighted_code_survive_set_codes(demo):
 async def _folds(demo):
     app = Host(demo)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         tree = app.query_one(CodeTree)
         go_to(tree, "Trafficking")
         await pilot.press("space")
@@ -436,7 +429,7 @@ async def _folds(demo):
         await pilot.pause()
         await type_text(pilot, "Responses")
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         state = {node.data: node.is_expanded for node in tree.root.children}
         assert state["Responses"] is False and "Response" not in state
         assert tree.highlighted_path == "Responses"
@@ -452,7 +445,7 @@ async def _markup(demo):
         p.code_editor.add("[@click=app.quit]y")
     app = Host(demo)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         tree = app.query_one(CodeTree)
         assert label_of(tree, "[b]x[b]") == "■ [b]x[b] 0"
         assert label_of(tree, "[@click=app.quit]y") == "■ [@click=app.quit]y 0"
@@ -518,21 +511,21 @@ async def _in_vivo_dialog(demo):
     start, end = _span(demo, "Interviewer")
     app = Host(demo)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         results = []
         app.push_screen(in_vivo_dialog(demo, "tester", DOCUMENT, start, end, "Interviewer:"), results.append)
         await pilot.pause()
         assert app.screen.query_one("#name").value == "Interviewer:"
         await pilot.press("end", "backspace")  # the user edits the name before enter
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         assert results == ["Interviewer"]
         assert codings_of(demo, results[0]) == [(DOCUMENT, start, end, "tester")]
         # a category cannot be coded: the dialog says so and stays
         app.push_screen(in_vivo_dialog(demo, "tester", DOCUMENT, start, end, "Role set"), results.append)
         await pilot.pause()
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(app, pilot, rounds=2)
         assert isinstance(app.screen, NameDialog)
         assert "category" in app.screen.error
         await pilot.press("escape")

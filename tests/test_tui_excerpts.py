@@ -8,7 +8,7 @@ import html
 import re
 from pathlib import Path
 
-from textual.app import App
+from helpers_tui import Host, settle
 from textual.widgets import Input, Static
 
 from qcode.analysis.retrieval import Filters, excerpts
@@ -17,33 +17,6 @@ from qcode.core.codings import CodingRequest
 from qcode.ingest.pipeline import import_file
 from qcode.tui.data.retrieval import excerpts_of
 from qcode.tui.screens.excerpts import ExcerptsScreen, ResultList
-
-UNSET = object()
-
-
-class Host(App):
-    """A bare app that shows one screen and keeps what it dismisses with."""
-
-    def __init__(self, screen):
-        super().__init__()
-        self.start = screen
-        self.result = UNSET
-
-    def on_mount(self) -> None:
-        self.push_screen(self.start, self.done)
-
-    def done(self, result) -> None:
-        self.result = result
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    lists = app.screen.query(ResultList)
-    while lists and lists.first().loading:
-        await pilot.pause(0.02)
-    await pilot.pause()
 
 
 def direct(path, code, children=True):

@@ -7,7 +7,7 @@ import csv
 import io
 
 from docx import Document
-from textual.app import App
+from helpers_tui import Host, settle
 from textual.widgets import Checkbox, Input, ProgressBar, Select, Static
 
 import qcode.export.word
@@ -16,28 +16,6 @@ from qcode.core import QcodeError, open_project
 from qcode.tui.screens.export import ExportDialog
 
 CODE = "Role set/Coordinator"
-UNSET = object()
-
-
-class Host(App):
-    def __init__(self, dialog: ExportDialog):
-        super().__init__()
-        self.dialog = dialog
-        self.result = UNSET
-
-    def on_mount(self) -> None:
-        self.push_screen(self.dialog, self.done)
-
-    def done(self, result) -> None:
-        self.result = result
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def error_line(dialog) -> str:
     return dialog.query_one("#export-error", Static).content.plain
 
@@ -66,7 +44,7 @@ def test_word_export_of_a_code_holds_its_excerpts_and_progress_reaches_100(demo)
     seen = {}
 
     async def script(app, pilot):
-        dialog = app.dialog
+        dialog = app.first
         assert dialog.query_one("#export-path", Input).value == str(demo.parent / "demo-excerpts.docx")
         assert dialog.query_one("#export-code", Input).value == CODE
         bar = dialog.query_one(ProgressBar)
@@ -96,7 +74,7 @@ def test_a_query_chooses_the_excerpts_of_a_csv_export(demo):
         expected = len(excerpts(project, Filters(query=query)))
 
     async def script(app, pilot):
-        dialog = app.dialog
+        dialog = app.first
         dialog.query_one("#export-format", Select).value = "csv"
         await pilot.pause()
         path = dialog.query_one("#export-path", Input)
@@ -119,10 +97,10 @@ def test_memos_go_to_word(demo):
     assert memos
 
     async def script(app, pilot):
-        app.dialog.query_one("#export-format", Select).value = "memos"
+        app.first.query_one("#export-format", Select).value = "memos"
         await pilot.pause()
-        assert app.dialog.query_one("#export-path", Input).value == str(demo.parent / "demo-memos.docx")
-        assert app.dialog.query_one("#export-code", Input).disabled
+        assert app.first.query_one("#export-path", Input).value == str(demo.parent / "demo-memos.docx")
+        assert app.first.query_one("#export-code", Input).disabled
         await pilot.press("ctrl+s")
         await settle(app, pilot)
 
@@ -137,7 +115,7 @@ def test_a_bad_query_a_bad_folder_or_a_bad_names_table_is_one_line_and_no_file(d
     names.write_text("name,pseudonym\nSiti\n", encoding="utf-8")
 
     async def script(app, pilot):
-        dialog = app.dialog
+        dialog = app.first
         dialog.query_one("#export-query", Input).value = '"Role set/Coordinator" AND ('
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -182,7 +160,7 @@ def test_a_failure_while_writing_leaves_no_file_and_keeps_the_old_one(demo, monk
     out = demo.parent / "demo-excerpts.docx"
 
     async def script(app, pilot):
-        dialog = app.dialog
+        dialog = app.first
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert error_line(dialog) == "the disk is full"
@@ -208,7 +186,7 @@ def test_an_existing_file_is_replaced_only_when_confirmed(demo):
     out.write_text("keep me", encoding="utf-8")
 
     async def script(app, pilot):
-        dialog = app.dialog
+        dialog = app.first
         dialog.query_one("#export-format", Select).value = "html"
         await pilot.pause()
         await pilot.press("ctrl+s")
@@ -225,7 +203,7 @@ def test_an_existing_file_is_replaced_only_when_confirmed(demo):
 
 def test_markup_in_a_code_name_or_an_error_is_shown_literally(demo):
     async def script(app, pilot):
-        dialog = app.dialog
+        dialog = app.first
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert error_line(dialog) == "no code '[b]nope[/b] [@click=app.quit]' in this project"
@@ -245,7 +223,7 @@ def test_cases_and_attribute_values_narrow_the_export_and_a_bad_where_is_one_lin
     assert 0 < expected and 0 < by_case
 
     async def script(app, pilot):
-        dialog = app.dialog
+        dialog = app.first
         dialog.query_one("#export-format", Select).value = "csv"
         await pilot.pause()
         dialog.query_one("#export-where", Input).value = "organisation"
@@ -261,7 +239,7 @@ def test_cases_and_attribute_values_narrow_the_export_and_a_bad_where_is_one_lin
     assert len(rows) - 1 == expected
 
     async def by_cases(app, pilot):
-        dialog = app.dialog
+        dialog = app.first
         dialog.query_one("#export-format", Select).value = "csv"
         await pilot.pause()
         dialog.query_one("#export-path", Input).value = str(demo.parent / "batam.csv")

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from helpers_tui import settle
 from textual.app import App
 from textual.widgets import (
     DataTable,
@@ -51,12 +52,6 @@ def folder(tmp_path):
     (folder / "scan.pdf").write_bytes(JUNK_PDF)
     (folder / "ignored.xyz").write_text("not a type qcode reads", encoding="utf-8")
     return folder
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def cell_texts(table: DataTable, key: str) -> list[str]:

@@ -7,6 +7,7 @@ import json
 import time
 
 import pytest
+from helpers_tui import settle
 from textual.app import App
 from textual.widgets import DataTable, Static, TextArea
 
@@ -29,12 +30,6 @@ class Host(App):
 
     def on_mount(self) -> None:
         self.push_screen(self.first, self.results.append)
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def type_text(pilot, text: str) -> None:

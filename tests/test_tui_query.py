@@ -8,7 +8,7 @@ import html
 import re
 
 import pytest
-from textual.app import App
+from helpers_tui import Host, settle
 from textual.widgets import Input, Label, Static
 
 from qcode.analysis.retrieval import Filters, excerpts
@@ -21,36 +21,11 @@ from qcode.tui.screens.excerpts import ResultList
 from qcode.tui.screens.pickers import CodeFinder
 from qcode.tui.screens.query import CodePathSuggester, Confirm, QueryScreen
 
-UNSET = object()
-
 
 @pytest.fixture(autouse=True)
 def fresh_history():
     for entries in query_module._HISTORY.values():
         entries.clear()
-
-
-class Host(App):
-    def __init__(self, screen):
-        super().__init__()
-        self.start = screen
-        self.result = UNSET
-
-    def on_mount(self) -> None:
-        self.push_screen(self.start, self.done)
-
-    def done(self, result) -> None:
-        self.result = result
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    lists = app.screen.query(ResultList)
-    while lists and lists.first().loading:
-        await pilot.pause(0.02)
-    await pilot.pause()
 
 
 async def submit(app, pilot, text):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from helpers_tui import settle
+
 from qcode.core import open_project
 from qcode.tui.app import QcodeApp
 from qcode.tui.widgets.document_view import DocumentView
@@ -14,12 +16,6 @@ DOCUMENT = "interview-iom-programme-officer.docx"
 def my_codings(path):
     with open_project(path) as project:
         return [(c.code, c.text) for c in project.codings.list(document=DOCUMENT, coder="tester")]
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def test_code_a_paragraph_by_shortcut_then_undo_and_redo(demo):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from helpers_tui import settle
 from textual.widgets import Input, OptionList
 
 from qcode.core import open_project
@@ -17,12 +18,6 @@ from qcode.tui.widgets.document_view import DocumentView
 
 DOCUMENT = "interview-iom-programme-officer.docx"
 VTT = "webinar-safe-migration.vtt"
-
-
-async def settle(app, pilot):
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def wait_until(pilot, condition, seconds: float = 5.0) -> None:
