@@ -229,6 +229,30 @@ def test_a_code_created_by_coding_stays_while_another_coder_uses_it(p):
         other.close()
 
 
+def test_a_code_created_by_coding_stays_while_another_coders_history_names_it(p):
+    # Hypothesis found both: an undo removed the code it had created, although the other coder
+    # could still bring back a coding of it (by undoing a removal, or redoing a coding).
+    other = open_project(p.path, coder="second")
+    try:
+        p.codings.add("a.txt", 0, 1, "Fresh")            # creates Fresh
+        theirs = other.codings.add("a.txt", 0, 1, "Fresh").guids[0]
+        other.codings.remove(theirs)
+        undo(p)                                          # Fresh has no codings now, but ...
+        assert [c.path for c in p.codes.list()] == ["Fresh"]
+        undo(other)                                      # ... their removal can be taken back
+        assert [(c.coder, c.code) for c in p.codings.list()] == [("second", "Fresh")]
+
+        other.codings.add("a.txt", 2, 3, "Newer")        # created by the second coder this time
+        p.codings.add("a.txt", 2, 3, "Newer")
+        undo(p)
+        undo(other)
+        assert "Newer" in [c.path for c in p.codes.list()]
+        redo(p)                                          # the first coder's coding comes back
+        assert ("tester", "Newer") in [(c.coder, c.code) for c in p.codings.list()]
+    finally:
+        other.close()
+
+
 def test_undo_refuses_when_a_later_change_is_in_the_way(p):
     other = open_project(p.path, coder="second")
     try:

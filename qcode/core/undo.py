@@ -140,7 +140,7 @@ def _step(project, coder, expect, *, undoing: bool) -> Action | None:
             raise UndoError(f"cannot undo {action.summary!r} ({action.kind}, {action.at}): it was logged without "
                             "what undo needs (by an older qcode, or it changed a GUID), so undo stops here")
         try:
-            _apply(conn, expand(payload), undoing=undoing)
+            _apply(conn, expand(payload), undoing=undoing, coder_id=coder_id)
         except UndoError as exc:
             raise UndoError(f"cannot {verb} {action.summary!r}: {exc}") from None
         except sqlite3.IntegrityError as exc:
@@ -184,7 +184,7 @@ def _describe(conn, table: str, guid: str, row: list | None) -> str:
     return f"the {row[0]} memo" if row else f"memo {guid}"
 
 
-def _apply(conn, changes: list[list], *, undoing: bool) -> None:
+def _apply(conn, changes: list[list], *, undoing: bool, coder_id: int) -> None:
     # Each entry: (table, guid, expected now, wanted, soft).
     steps = []
     for change in changes:
@@ -257,7 +257,8 @@ def _apply(conn, changes: list[list], *, undoing: bool) -> None:
     conn.executemany("DELETE FROM memos WHERE guid = ?", [(g,) for g in deleting["memos"]])
     conn.executemany("DELETE FROM codings WHERE guid = ?", [(g,) for g in deleting["codings"]])
     _delete_codes(conn, deleting["codes"], strict=True)
-    _delete_codes(conn, {p[1] for p in plan if p[0] == "codes" and p[3] is None and p[4]}, strict=False)
+    _delete_codes(conn, {p[1] for p in plan if p[0] == "codes" and p[3] is None and p[4]}, strict=False,
+                  coder_id=coder_id)
 
 
 def _check_deletes(conn, deleting: dict[str, set[str]], ids: _Ids) -> None:
@@ -305,8 +306,10 @@ def _insert_codes(conn, inserts: list, ids: _Ids) -> None:
         pending = waiting
 
 
-def _delete_codes(conn, guids: set[str], *, strict: bool) -> None:
-    """Delete codes children first; ``strict=False`` keeps a code that anything still uses."""
+def _delete_codes(conn, guids: set[str], *, strict: bool, coder_id: int | None = None) -> None:
+    """Delete codes children first; ``strict=False`` keeps a code that anything still uses, or that
+    an action of another coder than ``coder_id`` names: that coder could undo or redo it (bring back
+    a coding of the code) later, and would find the code gone."""
     pending = set(guids)
     while pending:
         done = set()
@@ -318,6 +321,9 @@ def _delete_codes(conn, guids: set[str], *, strict: bool) -> None:
             used = conn.execute(
                 "SELECT EXISTS(SELECT 1 FROM codes WHERE parent_id = ?) OR EXISTS(SELECT 1 FROM codings"
                 " WHERE code_id = ?) OR EXISTS(SELECT 1 FROM memos WHERE code_id = ?)", (row[0],) * 3).fetchone()[0]
+            if not used and not strict:
+                used = conn.execute("SELECT EXISTS(SELECT 1 FROM actions WHERE coder_id IS NOT ?"
+                                    " AND instr(payload, ?) > 0)", (coder_id, guid)).fetchone()[0]
             if not used:
                 conn.execute("DELETE FROM codes WHERE id = ?", (row[0],))
                 done.add(guid)
