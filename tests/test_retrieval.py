@@ -129,3 +129,49 @@ def test_memos_and_ties_in_document_order_however_the_memos_are_read(coded):
     assert [(e.text, e.memo) for e in one] == [("Dinas", "second look")]
     everything = excerpts(coded)  # 8 excerpts, 4 memos
     assert [e.memo for e in everything if e.memo] == ["emoji edge", "a third memo", "short", "second look"]
+
+
+# --- what retrieval reads, and when -------------------------------------------------------------
+
+def test_guid_and_created_are_read_when_asked_even_after_the_project_is_closed(coded, tmp_path):
+    stored = dict(((r[0], (r[1], r[2])) for r in coded.conn.execute("SELECT id, guid, created FROM codings")))
+    found = excerpts(coded)
+    assert [(e.guid, e.created) for e in found] == [stored[e.id] for e in found]
+    assert found[0].as_json()["guid"] == stored[found[0].id][0]
+    # a second retrieval, its stamps not read yet when the project closes
+    later = excerpts(coded, Filters(code="Role set"))
+    coded.close()
+    assert [(e.guid, e.created) for e in later] == [stored[e.id] for e in later]
+
+
+def test_guid_and_created_can_be_read_from_another_thread(coded):
+    import threading
+
+    found = excerpts(coded, Filters(code="Stakeholder"))
+    seen = []
+    worker = threading.Thread(target=lambda: seen.append((found[0].guid, found[0].created)))
+    worker.start()
+    worker.join()
+    guid, created = coded.conn.execute("SELECT guid, created FROM codings WHERE id = ?", (found[0].id,)).fetchone()
+    assert seen == [(guid, created)]
+
+
+def test_one_code_and_one_coder_give_the_same_excerpts_as_the_general_read(coded):
+    # With one code (no codes below it) and one coder, retrieval reads neither column; with two
+    # coders it reads both. Both ways give the same excerpts.
+    only = excerpts(coded, Filters(code="Stakeholder/Ministries"))
+    assert [(e.document, e.code, e.code_id, e.coder, e.text) for e in only] == [
+        ("b.txt", "Stakeholder/Ministries", only[0].code_id, "tester", "Dinas sosial yang memimpin.")]
+    coded.conn.execute("DELETE FROM codings WHERE coder_id = (SELECT id FROM coders WHERE name = 'second')")
+    coded.conn.execute("DELETE FROM coders WHERE name = 'second'")
+    narrow = excerpts(coded, Filters(code="Role set/Supporting role"), context=10)
+    assert [(e.text, e.coder, e.memo, e.context_start) for e in narrow] == [
+        ("The ministry leads.", "tester", None, TEXT_A.index("The ministry") - 10),
+        ("IOM 👩🏽‍⚕️ supports.", "tester", "emoji edge", TEXT_A.index("IOM 👩") - 10),
+        ("IOM hanya mendukung.", "tester", None, TEXT_B.index("IOM hanya") - 10)]
+
+
+def test_a_codes_excerpts_are_read_from_one_index(coded):
+    plan = coded.conn.execute("EXPLAIN QUERY PLAN SELECT c.document_id, c.start, c.\"end\", c.id, c.code_id,"
+                              " c.coder_id FROM codings c WHERE c.code_id IN (?)", (1,)).fetchall()
+    assert "COVERING INDEX codings_code_place" in plan[0][-1]

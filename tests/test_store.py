@@ -267,3 +267,24 @@ def test_an_attribute_value_must_fit_its_type(project):
         project.attributes.set("document", "a.txt", "year", "abc")
     project.attributes.set("document", "a.txt", "date", "2019-03-12", type_="date")
     assert project.attributes.values("document") == {"a.txt": {"date": "2019-03-12", "year": "2019"}}
+
+
+def test_a_version_2_project_gets_the_index_retrieval_reads(tmp_path):
+    from qcode.core.schema import MIGRATIONS
+
+    path = tmp_path / "v2.qcode"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("BEGIN IMMEDIATE")
+    MIGRATIONS[0](conn)
+    MIGRATIONS[1](conn)
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute("INSERT INTO meta (key, value) VALUES ('name', 'v2')")
+    conn.execute("COMMIT")
+    conn.close()
+    with open_project(path) as p:
+        add_doc(p)
+        indexes = {r[0] for r in p.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "codings_code_place" in indexes and "codings_code" not in indexes
+        assert p.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert (tmp_path / "v2.qcode.v2-backup").exists()

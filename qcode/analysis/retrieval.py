@@ -10,7 +10,9 @@ from __future__ import annotations
 import bisect
 import gc
 import json
-from dataclasses import dataclass
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from qcode.core.errors import NotFound, QcodeError
@@ -58,10 +60,11 @@ def parse_where(items) -> tuple[tuple[str, str], ...]:
 
 @dataclass(slots=True, eq=True)
 class Excerpt:
-    """A coding with its text (a plain slotted record: building 20,000 of them must cost little)."""
+    """A coding with its text (a plain slotted record: building 20,000 of them must cost little).
+
+    ``guid`` and ``created`` are read from the project when first asked for (see ``_Stamps``)."""
 
     id: int
-    guid: str
     document: str
     document_id: int
     start: int
@@ -71,16 +74,63 @@ class Excerpt:
     coder: str
     memo: str | None
     text: str
-    created: str
     cases: tuple[str, ...] = ()
     context: str | None = None
     context_start: int | None = None
+    stamps: _Stamps | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def guid(self) -> str:
+        return self.stamps(self.id)[0] if self.stamps else ""
+
+    @property
+    def created(self) -> str:
+        return self.stamps(self.id)[1] if self.stamps else ""
 
     def as_json(self) -> dict[str, Any]:
         data = {"document": self.document, "start": self.start, "end": self.end, "code": self.code,
                 "coder": self.coder, "memo": self.memo, "text": self.text, "context": self.context,
                 "cases": list(self.cases), "created": self.created, "guid": self.guid}
         return data
+
+
+class _Stamps:
+    """The GUIDs and creation times of one retrieval's codings, read in one go when the first is
+    asked for. Reading two more strings a row with the rest makes retrieval a third slower, and
+    the screens, the reports and most citations never show them.
+
+    They are read through the project's connection, or, once that is closed (or from another
+    thread), through a read-only connection of their own. A coding deleted in between has
+    empty ones."""
+
+    __slots__ = ("_conn", "_path", "_rows", "_found")
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, rows: list[tuple]):
+        self._conn, self._path, self._rows = conn, path, rows  # coding ids at index 3
+        self._found: dict[int, tuple[str, str]] | None = None
+
+    def __call__(self, coding_id: int) -> tuple[str, str]:
+        if self._found is None:
+            try:
+                self._found = self._read(self._conn)
+            except sqlite3.ProgrammingError:  # closed, or used from another thread
+                conn = sqlite3.connect(f"{self._path.resolve().as_uri()}?mode=ro", uri=True)
+                try:
+                    self._found = self._read(conn)
+                finally:
+                    conn.close()
+            self._conn = self._rows = None
+        return self._found.get(coding_id, ("", ""))
+
+    def _read(self, conn: sqlite3.Connection) -> dict[int, tuple[str, str]]:
+        found = {}
+        ids = [row[3] for row in self._rows]
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            for coding_id, guid, created in conn.execute(
+                    f"SELECT id, guid, created FROM codings WHERE id IN ({placeholders(chunk)})", chunk):
+                found[coding_id] = (guid, created)
+        return found
 
 
 class Locator:
@@ -230,57 +280,82 @@ def excerpts(project, filters: Filters = Filters(), *, context: int | str | None
     if selection is None:
         return []
     where, params = selection
-    # No ORDER BY and no join: SQLite's sorter copies every row (guid and created included) into a
-    # temporary B-tree, and a LEFT JOIN on memos probes an index once per coding even when there
-    # are no memos. Rows start with (document, start, end, id), so a plain sort of the tuples is
-    # the document order, and the memos are read on their own (see ``_memos``).
-    sql = 'SELECT c.document_id, c.start, c."end", c.id, c.code_id, c.coder_id, c.guid, c.created FROM codings c'
+    # No ORDER BY and no join: SQLite's sorter copies every row into a temporary B-tree, and a LEFT
+    # JOIN on memos probes an index once per coding even when there are no memos. The columns are
+    # those of the index codings_code_place (the rowid is in it), so a code's codings are read from
+    # the index alone, in document order; rows start with (document, start, end, id), so a plain
+    # sort of the tuples is the document order whatever the filters. The memos are read on their
+    # own (see ``_memos``), GUIDs and creation times when asked for (see ``_Stamps``). The code and
+    # the coder are not read when they can only be one (each column read costs an eighth).
+    coders = dict(conn.execute("SELECT id, name FROM coders"))
+    code_id = _one_code(tree, filters)
+    narrow = code_id is not None and len(coders) == 1
+    sql = 'SELECT c.document_id, c.start, c."end", c.id' + ("" if narrow else ", c.code_id, c.coder_id")
+    sql += " FROM codings c"
     if where:
         sql += " WHERE " + " AND ".join(where)
     rows = conn.execute(sql, params).fetchall()
     if not rows:
         return []
     rows.sort()
-    coders = dict(conn.execute("SELECT id, name FROM coders"))
+    stamps = _Stamps(conn, project.path, rows)
     memos = _memos(conn, rows)
     docs = _documents(conn, {r[0] for r in rows})
     cases = _cases(conn, set(docs))
-    paths = {code_id: tree.path(code_id) for code_id in {r[4] for r in rows}}
-    memo = memos.get
+    if narrow:
+        paths = {code_id: tree.path(code_id)}
+        coder_id = next(iter(coders))
+    else:
+        paths = {code: tree.path(code) for code in {r[4] for r in rows}}
+    memo = memos.get if memos else _no_memo
+    locators: dict[int, Locator] = {}
+    in_words = isinstance(context, int) and not isinstance(context, bool) and context >= 0
     found: list[Excerpt] = []
     append = found.append
+    current = None
     collecting = gc.isenabled()
     gc.disable()  # tens of thousands of small objects, none of them garbage: spare the collector's rescans
     try:
-        if context is None:  # the common case, kept tight
-            current = None
-            for document_id, start, end, coding_id, code_id, coder_id, guid, created in rows:
-                if document_id != current:
-                    current = document_id
-                    name, text = docs[document_id]
-                    in_cases = cases.get(document_id, ())
-                append(Excerpt(coding_id, guid, name, document_id, start, end, paths[code_id], code_id,
-                               coders[coder_id], memo(coding_id), text[start:end], created, in_cases))
-            return found
-        locators: dict[int, Locator] = {}
-        for document_id, start, end, coding_id, code_id, coder_id, guid, created in rows:
-            name, text = docs[document_id]
+        for row in rows:
+            if narrow:
+                document_id, start, end, coding_id = row
+            else:
+                document_id, start, end, coding_id, code_id, coder_id = row
+            if document_id != current:
+                current = document_id
+                name, text = docs[document_id]
+                in_cases = cases.get(document_id, ())
             context_text = context_start = None
-            if context == PARAGRAPH:
+            if context is None:
+                pass
+            elif context == PARAGRAPH:
                 if document_id not in locators:
                     locators[document_id] = Locator(text)
                 context_start, context_end = locators[document_id].paragraph_span(start, end)
                 context_text = text[context_start:context_end]
-            elif isinstance(context, int) and context >= 0:
+            elif in_words:
                 context_start = max(0, start - context)
                 context_text = text[context_start:end + context]
-            append(Excerpt(coding_id, guid, name, document_id, start, end, paths[code_id], code_id,
-                           coders[coder_id], memo(coding_id), text[start:end], created,
-                           cases.get(document_id, ()), context_text, context_start))
+            append(Excerpt(coding_id, name, document_id, start, end, paths[code_id], code_id, coders[coder_id],
+                           memo(coding_id), text[start:end], in_cases, context_text, context_start, stamps))
         return found
     finally:
         if collecting:
             gc.enable()
+
+
+def _no_memo(coding_id: int) -> None:
+    return None
+
+
+def _one_code(tree, filters: Filters) -> int | None:
+    """The one code that ``filters`` can return codings of, if there is only one."""
+    if filters.code is None or filters.query:
+        return None
+    code_id = tree.find(filters.code)
+    if code_id is None or (filters.children and len(tree.descendants(code_id)) > 1):
+        return None
+    return code_id
 
 
 def _memos(conn, rows: list) -> dict[int, str]:
