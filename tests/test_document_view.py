@@ -375,3 +375,52 @@ def test_v_on_a_blank_line_selects_the_paragraph_that_follows_or_the_last_one():
     view.move_to(3)
     view.action_select_paragraph()
     assert view.selected_text == "First turn."
+
+
+def _long_text(lines: int = 2000) -> str:
+    import random
+
+    rng = random.Random(3)
+    words = ["kerja", "IOM", "bekerja", "the", "task", "force", "migrant", "workers", "ministry", "é"]
+    return "\n".join(f"R{n}: " + " ".join(rng.choice(words) for _ in range(rng.randint(0, 40)))
+                     for n in range(lines))
+
+
+def test_a_long_document_wraps_its_first_screens_first_then_the_rest_as_a_full_wrap_would():
+    text = _long_text()
+    assert len(text) > 4 * DocumentView.FIRST_WINDOW
+
+    async def body(pilot, view):
+        await pilot.pause()
+        await pilot.pause()
+        expected, expected_lines = wrap_rows(display_text(text), view._width)
+        assert view._rows == expected and view._row_line == expected_lines  # the rest came after the frame
+        assert view.virtual_size.height == len(expected)
+        assert view.row_of(len(text)) == len(expected) - 1
+
+    run(DocApp(text), body, size=(70, 20))
+
+
+def test_a_motion_or_a_far_offset_before_the_rest_is_wrapped_wraps_it_at_once():
+    text = _long_text()
+    view = DocumentView(text)
+    view.wrap(60, upto=DocumentView.FIRST_WINDOW)
+    assert view._partly_wrapped and view._rows[-1][1] < len(text)
+    full, _ = wrap_rows(display_text(text), view._width)
+    assert view.row_of(len(text)) == len(full) - 1  # asking for a far offset wraps the rest
+    assert not view._partly_wrapped and view._rows == full
+
+    async def body(pilot, view):
+        view.wrap(view.size.width, upto=0)  # as if the rest were still to come
+        assert view._partly_wrapped
+        await pilot.press("G")  # bottom: the motion counts rows to the end
+        assert view.cursor == len(text) and not view._partly_wrapped
+        row, _ = view.offset_to_cell(len(text))
+        assert int(view.scroll_y) <= row < int(view.scroll_y) + view.scrollable_content_region.height
+        await pilot.press("g")
+        view.wrap(view.size.width, upto=0)
+        view.scroll_to(y=view.max_scroll_y, animate=False, immediate=True)
+        await pilot.pause()  # drawing rows past the wrapped part wraps the rest
+        assert not view._partly_wrapped
+
+    run(DocApp(text), body, size=(70, 20))

@@ -125,13 +125,15 @@ def _wrap_line(s: str, base: int, width: int, rows: list[tuple[int, int]]) -> No
     rows.append((base + pos, base + n))
 
 
-def wrap_rows(display: str, width: int) -> tuple[list[tuple[int, int]], list[int]]:
-    """Display rows ``(start, end)`` of ``display`` wrapped to ``width`` cells, and each row's line index."""
+def wrap_rows(display: str, width: int, base: int = 0, first_line: int = 0) -> tuple[list[tuple[int, int]], list[int]]:
+    """Display rows ``(start, end)`` of ``display`` wrapped to ``width`` cells, and each row's line index.
+
+    ``display`` may be the tail of a text: ``base`` is the offset of its first character and
+    ``first_line`` the index of its first line in the whole text."""
     width = max(1, width)
     rows: list[tuple[int, int]] = []
     row_line: list[int] = []
-    base = 0
-    for index, line in enumerate(display.split("\n")) if "\n" in display else enumerate([display]):
+    for index, line in enumerate(display.split("\n") if "\n" in display else [display], first_line):
         before = len(rows)
         _wrap_line(line, base, width, rows)
         row_line.extend([index] * (len(rows) - before))
@@ -289,6 +291,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._rows: list[tuple[int, int]] = []
         self._row_line: list[int] = []
         self._row_starts: list[int] = []
+        self._wrapped_to = len(text)  # offsets past this one are not wrapped yet (see wrap)
         self._width = 0
         spans = list(spans)
         self._spans = None  # another text: nothing of the last one's spans carries over
@@ -445,13 +448,44 @@ class DocumentView(ScrollView, can_focus=True):
     def _text_width_for(self, width: int) -> int:
         return max(1, width - self.gutter_width - 1)  # one cell kept for the cursor at a row's end
 
-    def wrap(self, width: int) -> None:
-        """Wrap the text for a widget ``width`` cells wide (the whole width, gutter included)."""
+    def wrap(self, width: int, upto: int | None = None) -> None:
+        """Wrap the text for a widget ``width`` cells wide (the whole width, gutter included).
+
+        With ``upto``, a long text is wrapped only as far as the end of the line holding that
+        offset; the rest is wrapped when something needs it (``_wrap_rest``)."""
         text_width = self._text_width_for(width)
-        self._rows, self._row_line = wrap_rows(self._display, text_width)
+        display = self._display
+        cut = len(display)
+        if upto is not None and len(display) > 2 * upto:
+            newline = display.find("\n", upto)
+            if newline != -1:
+                cut = newline
+        self._rows, self._row_line = wrap_rows(display[:cut] if cut < len(display) else display, text_width)
         self._row_starts = [r[0] for r in self._rows]
+        self._wrapped_to = cut
         self._width = text_width
         self._invalidate()
+
+    @property
+    def _partly_wrapped(self) -> bool:
+        return self._wrapped_to < len(self._display)
+
+    def _wrap_rest(self) -> None:
+        """Wrap what ``wrap(upto=...)`` left: opening a long document wraps its first screens before
+        the first frame and the rest (a megabyte takes 25 ms) right after it, or at once when a
+        motion, a click or a scroll goes past them."""
+        if not self._partly_wrapped:
+            return
+        cut = self._wrapped_to
+        rows, row_line = wrap_rows(self._display[cut + 1:], self._width, base=cut + 1,
+                                   first_line=self._row_line[-1] + 1 if self._row_line else 0)
+        self._rows.extend(rows)
+        self._row_line.extend(row_line)
+        self._row_starts.extend(r[0] for r in rows)
+        self._wrapped_to = len(self._display)
+        if self.is_mounted:
+            self.virtual_size = Size(self.virtual_size.width, len(self._rows))
+            self.refresh()
 
     def _rewrap(self) -> None:
         width = self.scrollable_content_region.width
@@ -463,8 +497,12 @@ class DocumentView(ScrollView, can_focus=True):
         top = self._rows[int(self.scroll_y)][0] if self._rows and self.scroll_y < len(self._rows) else 0
         height = self.scrollable_content_region.height
         cursor_seen = bool(self._rows) and 0 <= self.row_of(self._cursor) - int(self.scroll_y) < height
-        self.wrap(width)
-        self.virtual_size = Size(width, len(self._rows))
+        self.wrap(width, upto=max(top, self._cursor) + self.FIRST_WINDOW)
+        rows = len(self._rows)
+        if self._partly_wrapped:  # the height in rows, estimated until the rest is wrapped
+            rows = max(rows + 1, rows * len(self._display) // max(1, self._wrapped_to))
+            self.call_after_refresh(self._wrap_rest)
+        self.virtual_size = Size(width, rows)
         self.scroll_to(y=self.row_of(top), animate=False, immediate=True)
         if cursor_seen:  # keep the cursor in view when it was
             self.scroll_to_offset(self._cursor)
@@ -479,10 +517,13 @@ class DocumentView(ScrollView, can_focus=True):
     @property
     def rows(self) -> list[tuple[int, int]]:
         """The display rows, as ``(start, end)`` offsets."""
+        self._wrap_rest()
         return self._rows
 
     def row_of(self, offset: int) -> int:
         """The display row that shows ``offset`` (a row boundary belongs to the row it starts)."""
+        if offset > self._wrapped_to:
+            self._wrap_rest()
         if not self._rows:
             return 0
         return max(0, bisect_right(self._row_starts, offset) - 1)
@@ -495,6 +536,8 @@ class DocumentView(ScrollView, can_focus=True):
 
     def cell_to_offset(self, row: int, x: int) -> int:
         """The offset drawn at text cell ``x`` of display ``row`` (clamped into the document)."""
+        if row >= len(self._rows) - 1:
+            self._wrap_rest()
         if not self._rows:
             return 0
         row = min(max(row, 0), len(self._rows) - 1)
@@ -510,6 +553,8 @@ class DocumentView(ScrollView, can_focus=True):
 
     def _row_last(self, row: int) -> int:
         """The last cursor position on ``row``: its end, or the char before a soft break."""
+        if row >= len(self._rows) - 1:
+            self._wrap_rest()
         start, end = self._rows[row]
         if row + 1 < len(self._rows) and self._rows[row + 1][0] == end and end > start:
             return end - 1
@@ -584,6 +629,8 @@ class DocumentView(ScrollView, can_focus=True):
         scroll_y = int(self.scroll_y)
         row = scroll_y + y
         base, width = self._frame()
+        if row >= len(self._rows):
+            self._wrap_rest()  # scrolled past what is wrapped
         if row >= len(self._rows) or width <= 0:
             return Strip.blank(width, base)
         start, end = self._rows[row]
@@ -749,6 +796,7 @@ class DocumentView(ScrollView, can_focus=True):
         return start, end
 
     def _target(self, motion: str) -> int:
+        self._wrap_rest()  # motions count rows to the end of the text
         c = self._cursor
         text = self._text
         n = len(text)
@@ -921,6 +969,7 @@ class DocumentView(ScrollView, can_focus=True):
     # ------------------------------------------------------------------ mouse
     def _offset_at(self, event: events.MouseEvent) -> int:
         point = event.get_content_offset_capture(self)
+        self._wrap_rest()
         row = int(self.scroll_y) + point.y
         if row < 0:
             return 0
