@@ -263,7 +263,8 @@ def test_keys_typed_fast_after_c_or_slash_go_to_the_dialog_not_to_shortcuts(demo
             assert [code for code, _, _ in mine(demo)] == ["Role set/Coordinator"]
             for key in ["slash", *"ministry"]:
                 app.post_message(events.Key(key, "/" if key == "slash" else key))
-            await wait_until(pilot, lambda: app.screen.query_one("#find Input", Input).value == "ministry")
+            # the find bar's field is mounted when the bar first opens
+            await wait_until(pilot, lambda: any(f.value == "ministry" for f in app.screen.query("#find Input")))
             assert app.screen.query_one("#find Input", Input).value == "ministry"
             assert view.selected_text.lower() == "ministry"
             assert [code for code, _, _ in mine(demo)] == ["Role set/Coordinator"]  # no shortcut taken

@@ -37,14 +37,19 @@ class FindBar(Horizontal):
             self.keep = keep
 
     def compose(self) -> ComposeResult:
-        yield Static("Find:")
-        yield Input(placeholder="text in this document (n / N: next, previous)", id="term")
-        yield Static("", id="count")
+        # The label, the field and the count are mounted when the bar first opens: an Input (its
+        # styles, its cursor) cost a tenth of the time the coding screen takes to appear.
+        return iter(())
 
     def open(self, term: str = "") -> None:
         self.add_class("open")
-        field = self.query_one(Input)
-        field.value = term
+        fields = self.query(Input)
+        if not fields:
+            field = Input(term, placeholder="text in this document (n / N: next, previous)", id="term")
+            self.mount(Static("Find:"), field, Static("", id="count"))
+        else:
+            field = fields.first()
+            field.value = term
         field.focus()
 
     def close(self, keep: bool) -> None:
