@@ -134,7 +134,7 @@ def test_memos_and_ties_in_document_order_however_the_memos_are_read(coded):
 # --- what retrieval reads, and when -------------------------------------------------------------
 
 def test_guid_and_created_are_read_when_asked_even_after_the_project_is_closed(coded, tmp_path):
-    stored = dict(((r[0], (r[1], r[2])) for r in coded.conn.execute("SELECT id, guid, created FROM codings")))
+    stored = {r[0]: (r[1], r[2]) for r in coded.conn.execute("SELECT id, guid, created FROM codings")}
     found = excerpts(coded)
     assert [(e.guid, e.created) for e in found] == [stored[e.id] for e in found]
     assert found[0].as_json()["guid"] == stored[found[0].id][0]

@@ -87,3 +87,63 @@ async def _no_selection(demo):
         await settle(app, pilot)
         assert my_codings(demo) == []
         assert any("Select a passage first" in str(n.message) for n in app._notifications)
+
+
+def test_a_long_document_shows_its_first_codings_first_then_all_of_them(tmp_path):
+    """Opening at a document reads only the codings of its first screens before the first frame;
+    the rest follow once it is drawn, and then the screen holds every coding."""
+    import gc
+
+    from qcode.core import create_project
+    from qcode.core.codings import CodingRequest
+
+    text = "\n".join(f"R{n}: the task force met the ministry and IOM again." for n in range(2000))
+    path = tmp_path / "long.qcode"
+    with create_project(path, coder="tester") as project:
+        project.documents.add(name="long.txt", text=text, format="txt", sha256="x", source_file="long.txt",
+                              size=len(text))
+        starts = range(0, len(text) - 10, 997)
+        project.codings.add_many([CodingRequest("long.txt", s, s + 8, "Theme/Code") for s in starts])
+    first_shown = []
+
+    async def body():
+        app = QcodeApp(path, document="long.txt", coder="tester")
+        async with app.run_test(size=(100, 30)) as pilot:
+            while not hasattr(app.screen, "doc") or app.screen.doc is None:
+                await pilot.pause(0.01)
+            first_shown.append((app.screen.doc.complete, len(app.screen.doc.codings)))
+            await settle(app, pilot, rounds=2)
+            view = app.screen.query_one(DocumentView)
+            assert app.screen.doc.complete and len(app.screen.doc.codings) == len(starts)
+            assert len(view.spans) == len(starts)
+            far = starts[-1]
+            assert [s.label for s in view.spans_at(far + 1)] == ["Theme/Code"]
+            assert gc.isenabled()  # the collector, paused for the first frame, runs again
+
+    asyncio.run(body())
+    complete, count = first_shown[0]
+    assert not complete and 0 < count < len(starts)
+    assert gc.isenabled()
+
+
+def test_the_title_bar_shows_names_as_plain_text(tmp_path):
+    from qcode.core import create_project
+    from qcode.tui.widgets.title_bar import TitleBar
+
+    path = tmp_path / "p.qcode"
+    name = "[b]bold[/b] [@click=app.quit]x[/].txt"
+    with create_project(path, coder="tester") as project:
+        project.documents.add(name=name, text="Interviewer: hello.", format="txt", sha256="y", source_file=name,
+                              size=19)
+
+    async def body():
+        app = QcodeApp(path, document=name, coder="tester")
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(app, pilot)
+            shown = str(app.screen.query_one(TitleBar).render())
+            assert shown == f"qcode · p — {name}"
+            app.screen.sub_title = "other"
+            await pilot.pause()
+            assert str(app.screen.query_one(TitleBar).render()) == "qcode · p — other"
+
+    asyncio.run(body())

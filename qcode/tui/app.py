@@ -26,6 +26,7 @@ from qcode.tui.commands import ScreenCommands
 from qcode.tui.screens.coding import CodingScreen, coding_spans
 from qcode.tui.screens.home import HomeScreen
 from qcode.tui.settings import DARK, LIGHT, load_settings, remember_theme
+from qcode.tui.widgets.document_view import DocumentView
 
 
 class ProblemScreen(Screen):
@@ -62,6 +63,10 @@ class QcodeApp(App):
         # A workbench holds many small objects (widgets, styles, thousands of coded spans): with the
         # default thresholds the collector scanned them over and over while a document opened.
         gc.set_threshold(max(gc.get_threshold()[0], 10_000), 50, 50)
+        # What exists now (modules, classes, Textual's and Rich's tables) lives as long as the app:
+        # frozen, the collector never scans it again (10 ms of the first screen, and every later
+        # collection is cheaper).
+        gc.freeze()
         self.project = Path(project)
         self.document = document
         self.coder = coder_name(coder)  # --coder, else $QCODE_CODER, else the login name
@@ -76,7 +81,8 @@ class QcodeApp(App):
 
     def _read_early(self, future: Future, document: str) -> None:
         try:
-            codes, doc = data.opening(self.project, document)
+            # the codings of the first screens (the screen reads the rest once it is drawn)
+            codes, doc = data.opening(self.project, document, codings_before=DocumentView.FIRST_WINDOW)
             future.set_result((codes, doc, Locator(doc.text, doc.metadata), coding_spans(codes, doc.codings)))
         except BaseException as exc:  # noqa: BLE001 - handed over whole, to be raised where it is taken
             future.set_exception(exc)

@@ -73,6 +73,7 @@ class DocumentData:
     metadata: dict = field(default_factory=dict)  # pages and cues, for citations and go-to
     cases: tuple[str, ...] = ()
     attributes: dict = field(default_factory=dict)  # the document's own, then its cases' (name -> value)
+    complete: bool = True  # False: only the codings that start before some offset (see ``opening``)
 
 
 def project_name(path: Path) -> str:
@@ -100,18 +101,34 @@ def codes(path: Path) -> list[CodeRow]:
         return rows
 
 
-def _codings_of(project, document_id: int) -> tuple[CodingRow, ...]:
-    """The document's codings without their texts (the view has the text): one query, for speed."""
+def _codings_of(project, document_id: int, before: int | None = None) -> tuple[CodingRow, ...]:
+    """The document's codings without their texts (the view has the text), by start then age;
+    with ``before``, only those that start before that offset.
+
+    Read for the first screen of a document with thousands of codings, so kept lean: no joins
+    (coders and paths are a few; memos are read only for codings that have one), a sort in Python,
+    and rows made by ``_make`` rather than by a Python ``__new__``."""
+    conn = project.conn
     tree = project.codes.tree()
-    rows = project.conn.execute(
-        'SELECT g.guid, g.start, g."end", g.code_id, r.name, m.text FROM codings g'
-        " LEFT JOIN coders r ON r.id = g.coder_id LEFT JOIN memos m ON m.coding_id = g.id"
-        " WHERE g.document_id = ? ORDER BY g.start, g.id", (document_id,))
-    return tuple(CodingRow(guid, start, end, tree.path(code_id), coder, memo)
-                 for guid, start, end, code_id, coder, memo in rows)
+    coders = dict(conn.execute("SELECT id, name FROM coders"))
+    memo = dict(conn.execute(
+        "SELECT m.coding_id, m.text FROM memos m JOIN codings g ON g.id = m.coding_id"
+        " WHERE m.coding_id IS NOT NULL AND g.document_id = ?", (document_id,))).get
+    sql = 'SELECT start, id, guid, "end", code_id, coder_id FROM codings WHERE document_id = ?'
+    if before is None:
+        rows = conn.execute(sql, (document_id,)).fetchall()
+    else:
+        rows = conn.execute(sql + " AND start < ?", (document_id, before)).fetchall()
+    rows.sort()
+    paths = {code_id: tree.path(code_id) for code_id in {row[4] for row in rows}}
+    make = CodingRow._make
+    return tuple([make((guid, start, end, paths[code_id], coders[coder_id], memo(coding_id)))
+                  for start, coding_id, guid, end, code_id, coder_id in rows])
 
 
-def document(path: Path, name: str) -> DocumentData:
+def document(path: Path, name: str, codings_before: int | None = None) -> DocumentData:
+    """Document ``name`` with its codings (only those starting before ``codings_before``, if given:
+    then ``complete`` is False)."""
     with open_project(path) as project:
         doc = project.documents.get(name)
         text = project.documents.text(doc)
@@ -124,13 +141,15 @@ def document(path: Path, name: str) -> DocumentData:
             for key, value in case_values.get(case, {}).items():
                 attributes.setdefault(key, value)
         attributes.update(project.attributes.values("document").get(doc.name, {}))
-        return DocumentData(doc.name, doc.title, text, _codings_of(project, doc.id), doc.metadata or {},
-                            cases, attributes)
+        return DocumentData(doc.name, doc.title, text, _codings_of(project, doc.id, codings_before),
+                            doc.metadata or {}, cases, attributes,
+                            codings_before is None or codings_before >= len(text))
 
 
-def opening(path: Path, name: str) -> tuple[list[CodeRow], DocumentData]:
-    """What the coding screen shows first: the codes and the document."""
-    return codes(path), document(path, name)
+def opening(path: Path, name: str, codings_before: int | None = None) -> tuple[list[CodeRow], DocumentData]:
+    """What the coding screen shows first: the codes and the document (with ``codings_before``,
+    only the codings of its first screens: the rest come after the first frame)."""
+    return codes(path), document(path, name, codings_before)
 
 
 def codings(path: Path, name: str) -> tuple[CodingRow, ...]:

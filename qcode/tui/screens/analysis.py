@@ -19,7 +19,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     DataTable,
     Footer,
-    Header,
     Input,
     Label,
     Select,
@@ -32,6 +31,7 @@ from qcode.analysis.stats import MEASURES, Matrix
 from qcode.core import QcodeError
 from qcode.tui.data import analysis as data
 from qcode.tui.widgets.charts import Bar, BarChart, HeatMap
+from qcode.tui.widgets.title_bar import TitleBar
 
 COMPUTING = "computing…"
 TABS = ("frequencies", "cooccurrence", "matrix")
@@ -186,7 +186,7 @@ class AnalysisScreen(Screen):
         self.measure = "codings"
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with TabbedContent(initial="frequencies"):
             with TabPane("Frequencies", id="frequencies"):
                 yield Static(Text(COMPUTING), id="frequencies-status", classes="status")

@@ -6,6 +6,7 @@ document's codings and the counts. There is no Save.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
@@ -18,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Footer, Static, Tree
 
 from qcode.analysis.places import HELP as PLACE_HELP
 from qcode.analysis.places import place_offset
@@ -37,13 +38,14 @@ from qcode.tui.screens.query import QueryScreen
 from qcode.tui.widgets.code_tree import CodeTree
 from qcode.tui.widgets.document_view import DocumentView, Span
 from qcode.tui.widgets.find_bar import FindBar
+from qcode.tui.widgets.title_bar import TitleBar
 
 
 def coding_spans(codes: list[data.CodeRow], codings) -> list[Span]:
     """The spans the document view draws for ``codings``, in their codes' colours (any thread)."""
     colors = {code.path: code.color for code in codes}
-    return [Span(c.start, c.end, key=c.guid, color=colors.get(c.code, data.DEFAULT_COLOR), label=c.code)
-            for c in codings]
+    make, default = Span._make, data.DEFAULT_COLOR  # _make: thousands of spans when a document opens
+    return [make((c.start, c.end, c.guid, colors.get(c.code, default), c.code)) for c in codings]
 
 
 class CodingScreen(Screen):
@@ -106,7 +108,11 @@ class CodingScreen(Screen):
     # --- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        # Composing, styling and drawing the first frame make tens of thousands of objects and no
+        # garbage: the collector waits until that frame is drawn (it cost 8 ms of it).
+        self._collector_paused = gc.isenabled()
+        gc.disable()
+        yield TitleBar()
         with Horizontal(id="panes"):
             yield CodeTree(self.project, self.coder, id="codes")
             with Vertical(id="reader"):
@@ -117,13 +123,24 @@ class CodingScreen(Screen):
         yield Static(id="status")
         yield Footer()
 
+    def _resume_collector(self) -> None:
+        if getattr(self, "_collector_paused", False):
+            self._collector_paused = False
+            gc.enable()
+
+    def on_unmount(self) -> None:
+        self._resume_collector()
+
     def on_mount(self) -> None:
+        self.call_after_refresh(self._resume_collector)
         self.query_one(DocumentView).focus()
         if self._ready is not None:  # read already (at start-up): shown in the first frame
             codes, doc, locator, spans = self._ready
             self._ready = None
             self._show(codes, doc, None, locator, spans)
             self._load_names()
+            if not doc.complete:  # only the codings of the first screens: the rest once they are drawn
+                self.call_after_refresh(self._reload)
         else:
             self.load()
 
@@ -742,5 +759,5 @@ class CodingScreen(Screen):
         if doc is None or doc.name != self.document_name:
             doc = data.document(self.project, self.document_name)
         else:
-            doc = replace(doc, codings=data.codings(self.project, doc.name))
+            doc = replace(doc, codings=data.codings(self.project, doc.name), complete=True)
         self.app.call_from_thread(self._show, codes, doc)

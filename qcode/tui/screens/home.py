@@ -18,7 +18,6 @@ from textual.screen import Screen
 from textual.widgets import (
     DataTable,
     Footer,
-    Header,
     Input,
     Static,
     TabbedContent,
@@ -35,6 +34,7 @@ from qcode.tui.screens.export import ExportDialog
 from qcode.tui.screens.import_files import ImportDialog
 from qcode.tui.screens.memo import MemoEditor, MemoList
 from qcode.tui.screens.query import QueryScreen
+from qcode.tui.widgets.title_bar import TitleBar
 
 EMPTY_HINT = "No documents yet. Press i to import files (or folders), or run: qcode import PROJECT FILES..."
 
@@ -93,7 +93,7 @@ class HomeScreen(Screen):
     # --- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(Text("Loading..."), id="summary")
         with TabbedContent(id="tabs"):
             with TabPane("Documents", id="documents"):

@@ -13,10 +13,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.binding import Binding, BindingType
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -73,6 +76,26 @@ class CodeTree(Tree[str]):
         self.codes: list[CodeRow] = []
         self._expanded: dict[int, bool] = {}  # code id -> expanded, for codes with children
         self._follow: str | None = None  # the code to highlight after the next set_codes (e.g. just added)
+
+    # --- drawing ------------------------------------------------------------------------------
+
+    _frame_style: Style | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Tree.render_line works out the widget's style for every line, and that walks the
+        # backgrounds of every ancestor: once a frame is enough (it was half of the tree's first draw).
+        self._frame_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_style = None
+
+    def render_line(self, y: int) -> Strip:
+        style = self._frame_style
+        if style is None:
+            return super().render_line(y)
+        scroll_x, scroll_y = self.scroll_offset
+        return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width, style)
 
     # --- showing ------------------------------------------------------------------------------
 
