@@ -156,8 +156,12 @@ async def paging_and_applying(path: Path, runs: int) -> tuple[list[float], list[
         app = QcodeApp(path, document=DOCUMENT, coder="bench")
         async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
             await asyncio.wait_for(shown.wait(), 60)
-            await pilot.pause()
             screen = app.screen
+            # the first frame has the first screens' codings; wait for the rest (read and drawn after it)
+            while screen.doc is None or not screen.doc.complete:
+                await pilot.pause(0.01)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
             view = screen.query_one(DocumentView)
             height = view.scrollable_content_region.height
 
