@@ -250,3 +250,39 @@ def test_cases_and_attribute_values_narrow_the_export_and_a_bad_where_is_one_lin
     app = run(ExportDialog(demo), by_cases)
     rows = list(csv.reader(io.StringIO(app.result.read_text(encoding="utf-8-sig"))))
     assert len(rows) - 1 == by_case
+
+
+def test_documents_and_coders_narrow_the_export_and_the_form_fits_80x24(demo):
+    from qcode.core.codings import CodingRequest
+
+    with open_project(demo) as project:
+        document = project.documents.list()[0].name
+        in_document = len(excerpts(project, Filters(documents=(document,))))
+    with open_project(demo, coder="second") as project:
+        text = project.documents.text(project.documents.get(document))
+        project.codings.add_many([CodingRequest(document, 0, min(20, len(text)), CODE)])
+    assert in_document > 0
+
+    async def script(app, pilot):
+        dialog = app.first
+        buttons = dialog.query_one("#export-buttons").region
+        assert buttons.bottom <= 24 and buttons.height == 1  # the whole form shows at 80x24
+        dialog.query_one("#export-format", Select).value = "csv"
+        await pilot.pause()
+        dialog.query_one("#export-documents", Input).value = document
+        dialog.query_one("#export-coders", Input).value = "second"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+
+    app = run(ExportDialog(demo), script)
+    rows = list(csv.DictReader(io.StringIO(app.result.read_text(encoding="utf-8-sig"))))
+    assert [(r["document"], r["coder"], r["code"]) for r in rows] == [(document, "second", CODE)]
+
+    async def unknown(app, pilot):
+        dialog = app.first
+        dialog.query_one("#export-documents", Input).value = "no-such.docx"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "no-such.docx" in error_line(dialog)
+
+    run(ExportDialog(demo), unknown)

@@ -42,6 +42,8 @@ class ExportRequest:
     memos: bool = False
     names: Path | None = None  # a names table (.csv or .xlsx) of names and pseudonyms
     cases: tuple[str, ...] = ()  # only the documents of these cases
+    documents: tuple[str, ...] = ()  # only these documents
+    coders: tuple[str, ...] = ()  # only the codings of these coders
     where: tuple[str, ...] = ()  # "attribute=value" items, as qcode export --where takes them
 
 
@@ -98,7 +100,7 @@ def export(project: Path, request: ExportRequest, progress: Progress | None = No
         bad = next(item for item in request.where if "=" not in item or not item.partition("=")[0].strip())
         raise QcodeError(f"where: give attribute=value, not {bad!r}") from None
     filters = Filters(code=request.code or None, query=request.query or None, cases=tuple(request.cases),
-                      where=where)
+                      documents=tuple(request.documents), coders=tuple(request.coders), where=where)
     kind = request.kind
 
     def report(done: int, total: int | None) -> None:

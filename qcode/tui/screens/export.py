@@ -36,7 +36,7 @@ class ExportDialog(ModalScreen[Path | None]):
     ExportDialog { align: center middle; }
     ExportDialog > Vertical { width: 78; max-width: 100%; height: auto; max-height: 100%;
                               border: round $accent; background: $surface; padding: 0 1; }
-    ExportDialog .row { height: 1; margin-bottom: 1; }
+    ExportDialog .row { height: 1; }
     ExportDialog .row > Label { width: 12; }
     ExportDialog .row > Input, ExportDialog .row > Select { width: 1fr; }
     ExportDialog Checkbox { border: none; padding: 0; height: 1; background: $surface; }
@@ -73,12 +73,19 @@ class ExportDialog(ModalScreen[Path | None]):
                 yield Input(self.query_text or "", placeholder='e.g. "Role set/Coordinator" AND NOT "Role of IO/Arena"',
                             compact=True, id="export-query")
             with Horizontal(classes="row"):
+                yield Label("documents")
+                yield Input(placeholder="all documents (or names, comma-separated)", compact=True,
+                            id="export-documents")
+            with Horizontal(classes="row"):
                 yield Label("cases")
                 yield Input(placeholder="all cases (or names, comma-separated)", compact=True, id="export-cases")
             with Horizontal(classes="row"):
                 yield Label("where")
                 yield Input(placeholder="attribute=value, comma-separated (e.g. organisation=IOM)", compact=True,
                             id="export-where")
+            with Horizontal(classes="row"):
+                yield Label("coders")
+                yield Input(placeholder="every coder (or names, comma-separated)", compact=True, id="export-coders")
             with Horizontal(classes="row"):
                 yield Label("pseudonyms")
                 yield Input(placeholder="a names table (.csv or .xlsx): name, pseudonym", compact=True,
@@ -108,7 +115,7 @@ class ExportDialog(ModalScreen[Path | None]):
             path.value = str(data.default_path(self.project, str(event.value)))  # the default follows the format
         self.kind = str(event.value)
         self.query_one("#export-memos", Checkbox).disabled = self.kind not in data.MEMO_FORMATS
-        for name in ("code", "query", "cases", "where"):
+        for name in ("code", "query", "documents", "cases", "where", "coders"):
             self.query_one(f"#export-{name}", Input).disabled = self.kind not in data.FILTERED
         self.confirmed = None
         self._error("")
@@ -142,6 +149,8 @@ class ExportDialog(ModalScreen[Path | None]):
                                   code=(value("code") or None) if filtered else None,
                                   query=(value("query") or None) if filtered else None,
                                   cases=split_list(value("cases")) if filtered else (),
+                                  documents=split_list(value("documents")) if filtered else (),
+                                  coders=split_list(value("coders")) if filtered else (),
                                   where=split_list(value("where")) if filtered else (),
                                   memos=self.kind in data.MEMO_FORMATS and self.query_one(Checkbox).value,
                                   names=Path(names).expanduser() if names else None)
