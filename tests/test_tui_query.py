@@ -235,3 +235,38 @@ def test_code_paths_complete_inside_quotes():
     assert asyncio.run(suggest('"Role set" AND "Role set/C')) == '"Role set" AND "Role set/Coordinator"'
     assert asyncio.run(suggest('"Role set" AND ')) is None
     assert asyncio.run(suggest('"zzz')) is None
+
+
+def test_ctrl_o_switches_how_a_search_matches_and_runs_it_again(demo, tmp_path):
+    asyncio.run(_search_modes(demo, tmp_path))
+
+
+async def _search_modes(demo, tmp_path):
+    source = tmp_path / "kafe.txt"
+    text = "Qwkafe di kafé Qwkafe, lalu Qwkafeteria.\n"
+    source.write_text(text, encoding="utf-8")
+    with open_project(demo) as project:
+        assert import_file(project, source).ok
+    app = Host(QueryScreen(demo, "tester", mode="search"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert screen.search_mode == "auto" and static_text(screen, "#message").startswith("auto:")
+        await submit(app, pilot, "qwkafe")
+        auto = [text[r.start:r.end] for r in screen.results]
+        assert auto == ["Qwkafe", "Qwkafe", "Qwkafe"]  # inside Qwkafeteria too
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        assert screen.search_mode == "words" and static_text(screen, "#message").startswith("words:")
+        assert [text[r.start:r.end] for r in screen.results] == ["Qwkafe", "Qwkafe"]  # whole words only
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        assert screen.search_mode == "substring"
+        with open_project(demo) as project:
+            expected = [(h.start, h.end) for h in search(project, "qwkafe", mode="substring")]
+        assert [(r.start, r.end) for r in screen.results] == expected
+        await pilot.press("ctrl+o")
+        assert screen.search_mode == "auto"
+        await pilot.press("ctrl+t")  # in query mode the key does nothing
+        await pilot.press("ctrl+o")
+        assert screen.search_mode == "auto" and screen.mode == "query"

@@ -1,7 +1,7 @@
 """Ask the project a question: a code query (docs/queries.md) or a full-text search.
 
-``QueryScreen(project, coder)`` has an input at the top, a mode switch (ctrl+t: "query" / "search")
-and the results below. Enter on a result dismisses with ``(document_name, start, end)``; escape
+``QueryScreen(project, coder)`` has an input at the top, a mode switch (ctrl+t: "query" / "search";
+in search mode ctrl+o: how words match, as ``qcode search --mode``) and the results below. Enter on a result dismisses with ``(document_name, start, end)``; escape
 with ``None``. In search mode ctrl+k codes every hit with a code chosen in the code finder, after a
 confirmation, in one transaction (one undoable action), as ``qcode search --code --yes`` does.
 """
@@ -34,13 +34,17 @@ from qcode.tui.screens.excerpts import (
 from qcode.tui.screens.pickers import CodeFinder
 
 MODES = ("query", "search")
+SEARCH_MODES = ("auto", "words", "substring")  # qcode.analysis.search's modes, as ctrl+o steps through them
 SHOWN = 2000  # results listed at most; "code all hits" still codes every hit
 HISTORY_SIZE = 50
 _HISTORY: dict[str, list[str]] = {mode: [] for mode in MODES}  # the last queries, for this session
 
 HINTS = {
     "query": 'e.g. "Role set/Coordinator" AND NOT "Role of IO/Arena"   (→ completes a code · ctrl+t: search)',
-    "search": "words to find, anywhere inside words (kerja finds bekerja); \"a phrase\", prefix*   (ctrl+t: query)",
+    "auto": "auto: words anywhere inside words (kerja finds bekerja); \"a phrase\", prefix*   (ctrl+o: words)",
+    "words": "words: whole words, accents folded; \"a phrase\", peker*, paspor OR visa, gaji NOT calo   "
+             "(ctrl+o: substring)",
+    "substring": "substring: each term anywhere, as typed (nothing is special)   (ctrl+o: auto · ctrl+t: query)",
 }
 
 
@@ -93,6 +97,7 @@ class QueryScreen(Screen[tuple[str, int, int] | None]):
         Binding("escape", "close", "Back", id="query-close"),
         Binding("ctrl+t", "toggle_mode", "Query/search", id="query-mode"),
         Binding("ctrl+k", "code_hits", "Code all hits…", priority=True, id="query-code-hits"),
+        Binding("ctrl+o", "search_mode", "Match as", id="query-search-mode"),
         Binding("slash", "focus_input", "Edit", show=False, id="query-edit"),
         Binding("up", "history(-1)", "Older", show=False, id="query-history-back"),
         Binding("down", "history(1)", "Newer", show=False, id="query-history-forward"),
@@ -115,6 +120,7 @@ class QueryScreen(Screen[tuple[str, int, int] | None]):
         self.project = Path(project)
         self.coder = coder
         self.mode = mode
+        self.search_mode = SEARCH_MODES[0]
         self.code_paths: list[str] = list(codes or [])
         self.code_rows: list[tui_data.CodeRow] | None = None
         self.results: list[ExcerptRow] | list[HitRow] = []
@@ -165,7 +171,8 @@ class QueryScreen(Screen[tuple[str, int, int] | None]):
         self.error = error
         line = self.query_one("#message", Static)
         line.set_class(error is not None, "error")
-        line.update(Text(error if error is not None else HINTS[self.mode], no_wrap=True, overflow="ellipsis"))
+        hint = HINTS[self.mode if self.mode == "query" else self.search_mode]
+        line.update(Text(error if error is not None else hint, no_wrap=True, overflow="ellipsis"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -179,15 +186,15 @@ class QueryScreen(Screen[tuple[str, int, int] | None]):
         del history[:-HISTORY_SIZE]
         self._history_at = None
         self.query_one("#counts", Static).update(Text("working…"))
-        self.run_query(self.mode, value)
+        self.run_query(self.mode, value, self.search_mode)
 
     @work(thread=True, exclusive=True, group="query", exit_on_error=False)
-    def run_query(self, mode: str, value: str) -> None:
+    def run_query(self, mode: str, value: str, search_mode: str = "auto") -> None:
         try:
             if mode == "query":
                 rows = data.query_excerpts(self.project, value)
             else:
-                rows = data.search_hits(self.project, value)
+                rows = data.search_hits(self.project, value, mode=search_mode)
         except QcodeError as exc:
             self.app.call_from_thread(self._failed, str(exc), getattr(exc, "offset", None))
             return
@@ -236,6 +243,14 @@ class QueryScreen(Screen[tuple[str, int, int] | None]):
         self.refresh_bindings()
         field.focus()
 
+    def action_search_mode(self) -> None:
+        """How a search matches: auto, whole words, or substrings; a search on screen is run again."""
+        self.search_mode = SEARCH_MODES[(SEARCH_MODES.index(self.search_mode) + 1) % len(SEARCH_MODES)]
+        self._show_mode()
+        value = self.query_one("#input", Input).value.strip()
+        if value and self.result_mode == "search":
+            self.run_query("search", value, self.search_mode)
+
     def action_focus_input(self) -> None:
         self.query_one("#input", Input).focus()
 
@@ -271,6 +286,8 @@ class QueryScreen(Screen[tuple[str, int, int] | None]):
             if self.mode != "search":
                 return False
             return True if self.result_mode == "search" and self.results else None
+        if action == "search_mode":
+            return self.mode == "search"
         return True
 
     def action_code_hits(self) -> None:
