@@ -531,3 +531,73 @@ async def _in_vivo_dialog(demo):
         await pilot.press("escape")
         await pilot.pause()
         assert results[-1] is None
+
+
+# --- details ----------------------------------------------------------------------------------------
+
+
+def code_row(project, path):
+    return next(c for c in data.codes(project) if c.path == path)
+
+
+def test_details_set_colour_key_and_texts_refuse_bad_ones_and_undo_in_one_step(demo):
+    run(_details, demo)
+
+
+async def _details(demo):
+    from textual.widgets import Input
+
+    from qcode.tui.screens.code_details import CodeDetailsDialog
+
+    before = code_row(demo, "Role set/Coordinator")
+    taken = next(c for c in data.codes(demo) if c.shortcut and c.path != before.path)
+    used = {c.shortcut for c in data.codes(demo)}
+    free = next(k for k in "zyxwvutsrqponmlkjihgfbaZYXWTSRQPOLKJIHFEDCBA" if k not in used and k not in "cdegGimMnNqruvV")
+    app = Host(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot, rounds=2)
+        tree = app.query_one(CodeTree)
+        go_to(tree, "Role set/Coordinator")
+        await pilot.press("p")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, CodeDetailsDialog)
+        assert dialog.query_one("#details-definition", Input).value == before.definition
+
+        def field(key):
+            return dialog.query_one(f"#details-{key}", Input)
+
+        # refusals keep the dialog open and save nothing
+        for key, value, said in (("color", "red", "is not a colour"),
+                                 ("color", "#12345", "is not a colour"),
+                                 ("shortcut", "c", "must be one digit or letter"),
+                                 ("shortcut", taken.shortcut, f"already the key of {taken.path}")):
+            field("color").value = before.color
+            field("shortcut").value = before.shortcut or ""
+            field(key).value = value
+            await pilot.press("ctrl+s")
+            await settle(app, pilot)
+            assert app.screen is dialog and said in dialog.error, (key, value, dialog.error)
+        field("color").value = "#12ab34"
+        field("shortcut").value = free
+        field("when_to_use").value = "  IOM brings  [b]stakeholders[/b] together  "
+        field("example").value = ""
+        await pilot.press("ctrl+s")
+        await settle(app, pilot, rounds=2)
+        assert app.screen is not dialog, dialog.error
+        assert app.messages[-1] == "changed code Role set/Coordinator"
+        assert label_of(tree, "Role set/Coordinator").startswith(f"■ Coordinator [{free}]")
+        # nothing changed: nothing saved, no message
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot, rounds=2)
+        assert len(app.messages) == 1
+    after = code_row(demo, "Role set/Coordinator")
+    assert (after.color, after.shortcut, after.when_to_use, after.example) == (
+        "#12AB34", free, "IOM brings [b]stakeholders[/b] together", "")
+    assert after.definition == before.definition and after.name_id == before.name_id
+    assert undo_last(demo) == "code-update"
+    again = code_row(demo, "Role set/Coordinator")
+    assert (again.color, again.shortcut, again.when_to_use, again.example) == (
+        before.color, before.shortcut, before.when_to_use, before.example)

@@ -20,6 +20,7 @@ from qcode.cli.common import (
 )
 from qcode.codebook.errors import CodebookError
 from qcode.codebook.model import Codebook
+from qcode.core.errors import QcodeError
 from qcode.core.project import SUFFIX
 
 
@@ -210,17 +211,16 @@ from qcode.cli.coding import codes  # noqa: E402  (the group that lists codes)
 def codes_add(project: Path, path: str, color: str | None, shortcut: str | None, description: str,
               coder: str | None) -> None:
     """Add a code, such as "Role set/Coordinator" (missing parents are created)."""
-    from qcode.codebook.model import COLOR, RESERVED_SHORTCUTS, SHORTCUT
+    from qcode.codebook.model import checked_color, checked_shortcut
 
     fields = {"description": description}
-    if color is not None:
-        if not COLOR.fullmatch(color):
-            fail(f"colour {color!r} is not a colour (write it as #RRGGBB)")
-        fields["color"] = color.upper()
-    if shortcut is not None:
-        if not SHORTCUT.fullmatch(shortcut) or shortcut in RESERVED_SHORTCUTS:
-            fail(f"shortcut {shortcut!r} must be one digit or letter, not one of {' '.join(sorted(RESERVED_SHORTCUTS))}")
-        fields["shortcut"] = shortcut
+    try:
+        if color is not None:
+            fields["color"] = checked_color(color)
+        if shortcut is not None:
+            fields["shortcut"] = checked_shortcut(shortcut)
+    except QcodeError as exc:
+        fail(str(exc))
     with _open(project, coder) as p:
         if shortcut is not None:
             taken = [c.path for c in p.codes.list() if c.shortcut == shortcut]

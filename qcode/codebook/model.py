@@ -12,6 +12,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Iterator
 
+from qcode.core.errors import QcodeError
+
 # The text fields of a code, in the order they are shown and written.
 TEXT_FIELDS = ("definition", "description", "when_to_use", "when_not_to_use", "example")
 FIELD_LABELS = {
@@ -29,6 +31,21 @@ COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 # A shortcut is one digit or letter; these letters move, select, code, find, memo or quit.
 RESERVED_SHORTCUTS = frozenset("cdegGimMnNqruvV")
 SHORTCUT = re.compile(r"[0-9A-Za-z]")
+
+
+def checked_color(color: str) -> str:
+    """``color`` as qcode stores it (``#RRGGBB`` in capitals); QcodeError for anything else."""
+    if not COLOR.fullmatch(color):
+        raise QcodeError(f"colour {color!r} is not a colour (write it as #RRGGBB)")
+    return color.upper()
+
+
+def checked_shortcut(shortcut: str) -> str:
+    """``shortcut`` if it can be a code's key (one digit or letter the workbench does not keep)."""
+    if not SHORTCUT.fullmatch(shortcut) or shortcut in RESERVED_SHORTCUTS:
+        raise QcodeError(f"shortcut {shortcut!r} must be one digit or letter, "
+                         f"not one of {' '.join(sorted(RESERVED_SHORTCUTS))}")
+    return shortcut
 
 
 def new_guid() -> str:

@@ -15,6 +15,7 @@ from qcode.core.codings import CodingRequest
 from qcode.core.text import clean_name
 
 __all__ = [
+    "DETAIL_FIELDS",
     "IN_VIVO_LENGTH",
     "add_code",
     "child_path",
@@ -25,6 +26,7 @@ __all__ = [
     "merge_code",
     "move_code",
     "rename_code",
+    "update_details",
 ]
 
 IN_VIVO_LENGTH = 60
@@ -111,3 +113,46 @@ def in_vivo(path: Path, coder: str | None, document: str, start: int, end: int, 
             project.codes.get(parent)
         project.codings.add_many([CodingRequest(document, start, end, code)])
     return code
+
+
+DETAIL_FIELDS = ("name_id", "definition", "when_to_use", "when_not_to_use", "example")
+"""The codebook fields of a code that the details dialog edits (kept in ``codes.details``)."""
+
+
+def update_details(path: Path, coder: str | None, code: str, values: dict[str, str]) -> bool:
+    """Set what ``values`` holds of a code's colour (``color``), key (``shortcut``) and codebook
+    texts (the ``DETAIL_FIELDS``), as one undoable action; an empty value clears it, a missing one
+    stays. False when nothing changed."""
+    from qcode.codebook.model import checked_color, checked_shortcut
+
+    def typed(key: str) -> str:
+        return " ".join(str(values.get(key, "")).split())
+
+    fields: dict[str, object] = {}
+    if "color" in values:
+        fields["color"] = checked_color(typed("color")) if typed("color") else None
+    if "shortcut" in values:
+        fields["shortcut"] = checked_shortcut(typed("shortcut")) if typed("shortcut") else None
+    with open_project(path, coder=coder) as project:
+        current = project.codes.get(code)
+        if fields.get("shortcut"):
+            taken = [c.path for c in project.codes.list() if c.shortcut == fields["shortcut"] and c.id != current.id]
+            if taken:
+                raise QcodeError(f"shortcut {fields['shortcut']!r} is already the key of {taken[0]}")
+        if "color" in fields and fields["color"] == (current.color.upper() if current.color else None):
+            del fields["color"]
+        if "shortcut" in fields and fields["shortcut"] == current.shortcut:
+            del fields["shortcut"]
+        details = dict(current.details)
+        for key in DETAIL_FIELDS:
+            if key in values:
+                if typed(key):
+                    details[key] = typed(key)
+                else:
+                    details.pop(key, None)
+        if details != current.details:
+            fields["details"] = details
+        if not fields:
+            return False
+        project.code_editor.update(code, **fields)
+    return True

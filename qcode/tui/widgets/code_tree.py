@@ -2,8 +2,9 @@
 
 ``set_codes`` rebuilds the nodes and keeps what the user had folded and the code in focus. Space
 folds and unfolds, enter posts the ordinary ``Tree.NodeSelected`` (the screen applies the code).
-The editing keys open a dialog (``qcode.tui.screens.code_edit``); the change is written in a thread
-worker through ``qcode.tui.data.code_edit`` as one undoable action, and the tree then posts
+The editing keys (a, A, r, o, j, x, and p for a code's details) open a dialog
+(``qcode.tui.screens.code_edit``, ``code_details``); the change is written in a thread worker
+through ``qcode.tui.data.code_edit`` as one undoable action, and the tree then posts
 ``CodeTree.Changed`` so that the screen reloads the codes and the codings.
 """
 
@@ -26,6 +27,7 @@ from textual.widgets.tree import TreeNode
 from qcode.core import QcodeError
 from qcode.tui.data import CodeRow
 from qcode.tui.data import code_edit as edits
+from qcode.tui.screens.code_details import CodeDetailsDialog
 from qcode.tui.screens.code_edit import TOP_LEVEL, CodePicker, ConfirmDialog, NameDialog
 
 
@@ -58,6 +60,7 @@ class CodeTree(Tree[str]):
         Binding("o", "move", "Move", show=False, id="code-move"),
         Binding("j", "merge", "Merge", show=False, id="code-merge"),
         Binding("delete,x", "delete", "Delete", show=False, id="code-delete"),
+        Binding("p", "details", "Details", show=False, id="code-details"),
     ]
 
     class Changed(Message):
@@ -255,6 +258,18 @@ class CodeTree(Tree[str]):
             self.app.push_screen(ConfirmDialog(message, "Merge", title="Merge codes"), confirmed)
 
         self.app.push_screen(CodePicker(Text(f"Merge {code.path} into:"), targets), chosen)
+
+    def action_details(self) -> None:
+        """Colour, key, Indonesian name, definition, when (not) to use, example: one dialog."""
+        code = self.highlighted_code
+        if code is None:
+            return
+
+        def saved(changed: object) -> None:
+            if changed:
+                self._saved(f"changed code {code.path}", follow=code.path)
+
+        self.app.push_screen(CodeDetailsDialog(self.project, self.coder, code), saved)
 
     def action_delete(self) -> None:
         code = self.highlighted_code
