@@ -125,9 +125,9 @@ async def _computing(demo, monkeypatch):
     release = threading.Event()
     real = analysis_data.frequencies
 
-    def slow(path):
+    def slow(path, filters=analysis_data.EVERY_CODING):
         release.wait(10)
-        return real(path)
+        return real(path, filters)
 
     monkeypatch.setattr(analysis_data, "frequencies", slow)
     app = Host(demo)
@@ -233,3 +233,57 @@ async def _bad_project(bad):
         assert status and status != COMPUTING
         assert any(n.severity == "error" for n in app._notifications)
         assert app.is_running
+
+
+def test_narrow_counts_only_the_chosen_codings_in_every_tab(demo):
+    asyncio.run(_narrow(demo))
+
+
+async def _narrow(demo):
+    from qcode.analysis.retrieval import Filters
+    from qcode.tui.screens.narrow import NarrowDialog
+
+    with open_project(demo) as project:
+        narrowed = next(f for f in stats.frequencies(project, Filters(where=(("organisation", "IOM"),)))
+                        if f.code == CODE)
+        everything = next(f for f in stats.frequencies(project) if f.code == CODE)
+        cooccurrence = stats.cooccurrence(project, filters=Filters(where=(("organisation", "IOM"),)))
+        by_case = stats.matrix(project, "case", Filters(where=(("organisation", "IOM"),)))
+    assert narrowed.codings < everything.codings
+    app = Host(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert "counting all codings" in str(screen.query_one("#analysis-filters", Static).render())
+        await pilot.press("n")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, NarrowDialog)
+        dialog.query_one("#narrow-where", Input).value = "organisation"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog and "where: give attribute=value, not 'organisation'" in dialog.error
+        dialog.query_one("#narrow-where", Input).value = " organisation = IOM "
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is screen and screen.filters == Filters(where=(("organisation", "IOM"),))
+        assert "where organisation = IOM" in str(screen.query_one("#analysis-filters", Static).render())
+        table = screen.query_one("#frequencies-table", DataTable)
+        assert plain_row(table, CODE)[1] == str(narrowed.codings)
+        assert screen.cooccurrence.cells == cooccurrence.cells
+        assert screen.matrix.cells == by_case.cells
+        # the dialog shows the filters in force; ctrl+r counts everything again
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen.query_one("#narrow-where", Input).value == "organisation=IOM"
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert screen.filters == Filters()
+        assert plain_row(table, CODE)[1] == str(everything.codings)
+        # an unknown case is said on the tabs, not raised
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.query_one("#narrow-cases", Input).value = "Nobody"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "Nobody" in str(screen.query_one("#frequencies-status", Static).render())

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qcode.analysis import stats
+from qcode.analysis.retrieval import Filters
 from qcode.analysis.stats import Frequency, Matrix
 from qcode.core import open_project
 from qcode.core.errors import QcodeError
 from qcode.export.tables import output_path
 
 DEFAULT_COLOR = "#AFAFAF"
+EVERY_CODING = Filters()  # no filter: every coding counts
 FREQUENCY_COLUMNS = ("codings", "documents", "cases", "words", "with children")
 
 __all__ = ["FREQUENCY_COLUMNS", "Frequencies", "attributes", "cooccurrence", "frequencies", "frequency_matrix",
@@ -29,23 +31,24 @@ class Frequencies:
     colors: dict[str, str]  # code path -> its colour
 
 
-def frequencies(path: Path) -> Frequencies:
-    """Per code, in codebook order: codings, documents, cases, words (and with the codes below it)."""
+def frequencies(path: Path, filters: Filters = EVERY_CODING) -> Frequencies:
+    """Per code, in codebook order: codings, documents, cases, words (and with the codes below it),
+    of the codings ``filters`` choose."""
     with open_project(path) as project:
-        rows = stats.frequencies(project)
+        rows = stats.frequencies(project, filters)
         colors = {code.path: code.color or DEFAULT_COLOR for code in project.codes.list()}
     return Frequencies(rows, colors)
 
 
-def cooccurrence(path: Path) -> Matrix:
+def cooccurrence(path: Path, filters: Filters = EVERY_CODING) -> Matrix:
     with open_project(path) as project:
-        return stats.cooccurrence(project)
+        return stats.cooccurrence(project, filters=filters)
 
 
-def matrix(path: Path, by: str = "case", measure: str = "codings") -> Matrix:
+def matrix(path: Path, by: str = "case", measure: str = "codings", filters: Filters = EVERY_CODING) -> Matrix:
     """Codes by case (``by="case"``) or by the values of an attribute; cells count codings or documents."""
     with open_project(path) as project:
-        return stats.matrix(project, by, measure=measure)
+        return stats.matrix(project, by, filters, measure=measure)
 
 
 def attributes(path: Path) -> list[str]:

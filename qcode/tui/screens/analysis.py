@@ -27,9 +27,11 @@ from textual.widgets import (
     TabPane,
 )
 
+from qcode.analysis.retrieval import Filters
 from qcode.analysis.stats import MEASURES, Matrix
 from qcode.core import QcodeError
 from qcode.tui.data import analysis as data
+from qcode.tui.screens.narrow import NarrowDialog
 from qcode.tui.widgets.charts import Bar, BarChart, HeatMap
 from qcode.tui.widgets.title_bar import TitleBar
 
@@ -160,6 +162,7 @@ class AnalysisScreen(Screen):
     BINDINGS: ClassVar[list[Binding]] = [
         Binding("s", "save_csv", "Save CSV", id="analysis-save-csv"),
         Binding("r", "refresh", "Recompute", id="analysis-refresh"),
+        Binding("n", "narrow", "Narrow…", id="analysis-narrow"),
         Binding("f", "show_tab('frequencies')", "Frequencies", show=False, id="analysis-frequencies"),
         Binding("o", "show_tab('cooccurrence')", "Co-occurrence", show=False, id="analysis-cooccurrence"),
         Binding("m", "show_tab('matrix')", "Matrix", show=False, id="analysis-matrix"),
@@ -169,6 +172,7 @@ class AnalysisScreen(Screen):
     AnalysisScreen TabbedContent { height: 1fr; }
     AnalysisScreen TabPane { padding: 0; height: 1fr; }
     AnalysisScreen .status { height: auto; color: $text-muted; padding: 0 1; }
+    AnalysisScreen #analysis-filters { height: 1; padding: 0 1; background: $boost; }
     AnalysisScreen #frequencies-table { height: 1fr; }
     AnalysisScreen #frequencies-chart-box { height: 1fr; border-top: solid $primary-darken-2; }
     AnalysisScreen #matrix-controls { height: 1; }
@@ -184,9 +188,11 @@ class AnalysisScreen(Screen):
         self.matrix: Matrix | None = None
         self.by = "case"
         self.measure = "codings"
+        self.filters = Filters()  # which codings are counted (n: narrow)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
+        yield Static(id="analysis-filters")
         with TabbedContent(initial="frequencies"):
             with TabPane("Frequencies", id="frequencies"):
                 yield Static(Text(COMPUTING), id="frequencies-status", classes="status")
@@ -215,6 +221,10 @@ class AnalysisScreen(Screen):
     # --- computing ------------------------------------------------------------------------------
 
     def action_refresh(self) -> None:
+        counted = "; ".join(self.filters.describe())
+        self.query_one("#analysis-filters", Static).update(
+            Text(f"counting {counted}" + ("   (n: narrow)" if counted == "all codings" else "   (n: change)"),
+                 no_wrap=True, overflow="ellipsis"))
         self._status("frequencies", COMPUTING)
         self._status("cooccurrence", COMPUTING)
         self.load_frequencies()
@@ -232,7 +242,7 @@ class AnalysisScreen(Screen):
     @work(thread=True, exclusive=True, group="analysis-frequencies", exit_on_error=False)
     def load_frequencies(self) -> None:
         try:
-            found = data.frequencies(self.project)
+            found = data.frequencies(self.project, self.filters)
         except QcodeError as exc:
             self.app.call_from_thread(self._fail, "frequencies", str(exc))
             return
@@ -241,7 +251,7 @@ class AnalysisScreen(Screen):
     @work(thread=True, exclusive=True, group="analysis-cooccurrence", exit_on_error=False)
     def load_cooccurrence(self) -> None:
         try:
-            found = data.cooccurrence(self.project)
+            found = data.cooccurrence(self.project, self.filters)
         except QcodeError as exc:
             self.app.call_from_thread(self._fail, "cooccurrence", str(exc))
             return
@@ -264,7 +274,7 @@ class AnalysisScreen(Screen):
     @work(thread=True, exclusive=True, group="analysis-matrix", exit_on_error=False)
     def load_matrix(self, by: str, measure: str) -> None:
         try:
-            found = data.matrix(self.project, by, measure)
+            found = data.matrix(self.project, by, measure, self.filters)
         except QcodeError as exc:
             self.app.call_from_thread(self._fail, "matrix", str(exc))
             return
@@ -323,6 +333,14 @@ class AnalysisScreen(Screen):
             self._compute_matrix()
 
     # --- actions --------------------------------------------------------------------------------
+
+    def action_narrow(self) -> None:
+        def chosen(filters: Filters | None) -> None:
+            if filters is not None and filters != self.filters:
+                self.filters = filters
+                self.action_refresh()
+
+        self.app.push_screen(NarrowDialog(self.filters), chosen)
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab

@@ -20,11 +20,7 @@ from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select,
 
 from qcode.core import QcodeError
 from qcode.tui.data import export as data
-
-
-def split_list(typed: str) -> tuple[str, ...]:
-    """``"NGO Batam, BP2MI"`` -> the names, trimmed, empty ones dropped."""
-    return tuple(item.strip() for item in typed.split(",") if item.strip())
+from qcode.tui.screens.narrow import split_list
 
 
 class ExportDialog(ModalScreen[Path | None]):

@@ -1,0 +1,114 @@
+"""Which codings the tables count: documents, cases, attribute values and coders, as ``qcode stats``
+takes them (``--document``, ``--case``, ``--where``, ``--coder``)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from qcode.analysis.retrieval import Filters, parse_where
+from qcode.core import QcodeError
+
+# (Filters field, label, placeholder)
+ROWS = (
+    ("documents", "documents", "every document (or names, comma-separated)"),
+    ("cases", "cases", "every case (or names, comma-separated)"),
+    ("where", "where", "attribute=value, comma-separated (e.g. organisation=IOM)"),
+    ("coders", "coders", "every coder (or names, comma-separated)"),
+)
+
+
+def split_list(typed: str) -> tuple[str, ...]:
+    """``"NGO Batam, BP2MI"`` -> the names, trimmed, empty ones dropped."""
+    return tuple(item.strip() for item in typed.split(",") if item.strip())
+
+
+def shown(filters: Filters, field: str) -> str:
+    """What the dialog shows for one field of ``filters``."""
+    if field == "where":
+        return ", ".join(f"{name}={value}" for name, value in filters.where)
+    return ", ".join(getattr(filters, field))
+
+
+class NarrowDialog(ModalScreen[Filters | None]):
+    """Edit the filters; enter or ctrl+s applies them (empty fields count everything), ctrl+r clears
+    them all, escape leaves them as they were. Dismisses with the new ``Filters`` or ``None``."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="narrow-cancel"),
+        Binding("ctrl+s", "apply", "Apply", id="narrow-apply"),
+        Binding("ctrl+r", "clear", "Count everything", id="narrow-clear"),
+    ]
+    DEFAULT_CSS = """
+    NarrowDialog { align: center middle; }
+    NarrowDialog > Vertical { width: 78; max-width: 100%; height: auto; max-height: 100%;
+                              border: round $accent; background: $surface; padding: 0 1; }
+    NarrowDialog .title { text-style: bold; }
+    NarrowDialog .row { height: 1; }
+    NarrowDialog .row > Label { width: 11; }
+    NarrowDialog .row > Input { width: 1fr; }
+    NarrowDialog #narrow-error { color: $text-error; height: auto; }
+    NarrowDialog .hint { color: $text-muted; }
+    """
+
+    def __init__(self, filters: Filters):
+        super().__init__()
+        self.filters = filters
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text("Count only the codings of"), classes="title")
+            for field, label, placeholder in ROWS:
+                with Horizontal(classes="row"):
+                    yield Label(label)
+                    yield Input(shown(self.filters, field), placeholder=placeholder, compact=True,
+                                id=f"narrow-{field}")
+            yield Static(Text(""), id="narrow-error")
+            yield Static(Text("enter or ctrl+s: apply · ctrl+r: count everything · escape: cancel"),
+                         classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @property
+    def error(self) -> str:
+        return str(self.query_one("#narrow-error", Static).content)
+
+    def chosen(self) -> Filters:
+        """The filters typed; QcodeError for a where item that is not attribute=value."""
+        def typed(field: str) -> tuple[str, ...]:
+            return split_list(self.query_one(f"#narrow-{field}", Input).value)
+
+        try:
+            where = parse_where(typed("where"))
+        except QcodeError:
+            bad = next(item for item in typed("where") if "=" not in item or not item.partition("=")[0].strip())
+            raise QcodeError(f"where: give attribute=value, not {bad!r}") from None
+        return Filters(documents=typed("documents"), cases=typed("cases"), where=where, coders=typed("coders"))
+
+    def on_input_changed(self) -> None:
+        self.query_one("#narrow-error", Static).update(Text(""))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_apply()
+
+    def action_apply(self) -> None:
+        try:
+            filters = self.chosen()
+        except QcodeError as exc:
+            self.query_one("#narrow-error", Static).update(Text(str(exc)))
+            return
+        self.dismiss(filters)
+
+    def action_clear(self) -> None:
+        self.dismiss(Filters())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
