@@ -18,6 +18,7 @@ from textual.widgets import Input, Label, Static
 from qcode.core import QcodeError
 from qcode.tui.data import CodeRow
 from qcode.tui.data.code_edit import update_details
+from qcode.tui.screens.forms import form_css
 
 # (field, label, placeholder); the values a CodeRow holds under the same names
 FIELDS = (
@@ -41,17 +42,8 @@ class CodeDetailsDialog(ModalScreen[bool | None]):
         Binding("escape", "cancel", "Cancel", id="details-cancel"),
         Binding("ctrl+s", "save", "Save", id="details-save"),
     ]
-    DEFAULT_CSS = """
-    CodeDetailsDialog { align: center middle; }
-    CodeDetailsDialog > Vertical { width: 90; max-width: 100%; height: auto; max-height: 100%;
-                                   border: round $accent; background: $surface; padding: 0 1; }
-    CodeDetailsDialog .title { text-style: bold; }
-    CodeDetailsDialog .row { height: 1; }
-    CodeDetailsDialog .row > Label { width: 12; }
-    CodeDetailsDialog .row > Input { width: 1fr; }
+    DEFAULT_CSS = form_css("CodeDetailsDialog", width=90) + """
     CodeDetailsDialog #details-swatch { width: 3; }
-    CodeDetailsDialog #details-error { color: $text-error; height: auto; }
-    CodeDetailsDialog .hint { color: $text-muted; }
     """
 
     def __init__(self, project: Path, coder: str | None, code: CodeRow):
@@ -71,7 +63,7 @@ class CodeDetailsDialog(ModalScreen[bool | None]):
                                 id=f"details-{key}")
                     if key == "color":
                         yield Static(id="details-swatch")
-            yield Static(Text(""), id="details-error")
+            yield Static(Text(""), id="details-error", classes="error")
             yield Static(Text("enter or ctrl+s: save · escape: cancel · ctrl+z undoes it later"), classes="hint")
 
     def on_mount(self) -> None:

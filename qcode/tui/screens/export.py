@@ -20,6 +20,7 @@ from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select,
 
 from qcode.core import QcodeError
 from qcode.tui.data import export as data
+from qcode.tui.screens.forms import form_css
 from qcode.tui.screens.narrow import split_list
 
 
@@ -28,13 +29,7 @@ class ExportDialog(ModalScreen[Path | None]):
         Binding("escape", "cancel", "Cancel", id="export-cancel"),
         Binding("ctrl+s", "export", "Export", id="export-run"),
     ]
-    DEFAULT_CSS = """
-    ExportDialog { align: center middle; }
-    ExportDialog > Vertical { width: 78; max-width: 100%; height: auto; max-height: 100%;
-                              border: round $accent; background: $surface; padding: 0 1; }
-    ExportDialog .row { height: 1; }
-    ExportDialog .row > Label { width: 12; }
-    ExportDialog .row > Input, ExportDialog .row > Select { width: 1fr; }
+    DEFAULT_CSS = form_css("ExportDialog") + """
     ExportDialog Checkbox { border: none; padding: 0; height: 1; background: $surface; }
     ExportDialog #export-error { color: $error; height: auto; }
     ExportDialog #export-buttons { height: 1; align-horizontal: right; }

@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, Static
 
 from qcode.analysis.retrieval import Filters, parse_where
 from qcode.core import QcodeError
+from qcode.tui.screens.forms import form_css
 
 # (Filters field, label, placeholder)
 ROWS = (
@@ -45,17 +46,7 @@ class NarrowDialog(ModalScreen[Filters | None]):
         Binding("ctrl+s", "apply", "Apply", id="narrow-apply"),
         Binding("ctrl+r", "clear", "Count everything", id="narrow-clear"),
     ]
-    DEFAULT_CSS = """
-    NarrowDialog { align: center middle; }
-    NarrowDialog > Vertical { width: 78; max-width: 100%; height: auto; max-height: 100%;
-                              border: round $accent; background: $surface; padding: 0 1; }
-    NarrowDialog .title { text-style: bold; }
-    NarrowDialog .row { height: 1; }
-    NarrowDialog .row > Label { width: 11; }
-    NarrowDialog .row > Input { width: 1fr; }
-    NarrowDialog #narrow-error { color: $text-error; height: auto; }
-    NarrowDialog .hint { color: $text-muted; }
-    """
+    DEFAULT_CSS = form_css("NarrowDialog")
 
     def __init__(self, filters: Filters):
         super().__init__()
@@ -69,7 +60,7 @@ class NarrowDialog(ModalScreen[Filters | None]):
                     yield Label(label)
                     yield Input(shown(self.filters, field), placeholder=placeholder, compact=True,
                                 id=f"narrow-{field}")
-            yield Static(Text(""), id="narrow-error")
+            yield Static(Text(""), id="narrow-error", classes="error")
             yield Static(Text("enter or ctrl+s: apply · ctrl+r: count everything · escape: cancel"),
                          classes="hint")
 
