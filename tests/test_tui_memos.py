@@ -388,3 +388,46 @@ def test_a_session_does_not_fold_over_a_change_made_since(demo):
         assert memo_actions(demo, start) == [("memo", 2), ("memo", 0), ("memo", 0), ("memo", 0)]
         undo(project)
         assert next(m for m in project.memos.list() if m.guid == memo.guid).text == "changed by another coder"
+
+
+def test_a_memo_has_a_title_saved_with_its_text_and_shown_again(demo):
+    asyncio.run(_title(demo))
+
+
+async def _title(demo):
+    from textual.widgets import Input
+
+    def titled(path):
+        with open_project(path) as project:
+            return [(m.title, m.text) for m in project.memos.list("document", DOCUMENT)]
+
+    with open_project(demo) as project:
+        for memo in project.memos.list("document", DOCUMENT):
+            project.memos.delete(memo.guid)
+    app = Host(editor(demo, "document", DOCUMENT))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        title = app.screen.query_one("#memo-title", Input)
+        title.focus()
+        await type_text(pilot, "Role  conflict?")
+        await pilot.press("enter")  # on to the text
+        assert app.screen.focused is app.screen.query_one(TextArea)
+        await type_text(pilot, "IOM both supports and coordinates.")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.results == [True]
+    assert titled(demo) == [("Role conflict?", "IOM both supports and coordinates.")]
+    app = Host(editor(demo, "document", DOCUMENT))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        title = app.screen.query_one("#memo-title", Input)
+        assert title.value == "Role conflict?"
+        area = app.screen.query_one(TextArea)
+        area.clear()  # only the title left: the memo stays, with no text
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert titled(demo) == [("Role conflict?", "")]
+        title.value = ""  # no title, no text: deleted
+        await pilot.press("escape")
+        await settle(app, pilot)
+    assert titled(demo) == []

@@ -75,15 +75,16 @@ def find_memo(path: Path, kind: str, target: str | None, guid: str | None = None
 
 
 def save_memo(path: Path, coder: str | None, kind: str, target: str | None, guid: str | None, text: str,
-              session: str | None = None, *, delete_empty: bool = True) -> SaveResult:
-    """Store ``text`` as the memo ``guid`` (a new memo on the target when ``guid`` is None).
+              session: str | None = None, *, title: str = "", delete_empty: bool = True) -> SaveResult:
+    """Store ``title`` and ``text`` as the memo ``guid`` (a new memo on the target when ``guid`` is None).
 
-    Empty text (blank lines only) never creates a memo; it deletes an existing one when
+    No title and empty text (blank lines only) never create a memo; it deletes an existing one when
     ``delete_empty``, else leaves it as it was. A memo deleted meanwhile (by undo, say) is written
     again as a new one: the text typed is never dropped.
     """
     with open_project(path, coder=coder) as project:
-        if is_empty(text):
+        title = " ".join(title.split())
+        if is_empty(text) and not title:
             if guid is None:
                 return SaveResult(None, "empty")
             if not delete_empty:
@@ -95,11 +96,11 @@ def save_memo(path: Path, coder: str | None, kind: str, target: str | None, guid
             return SaveResult(None, "deleted")
         if guid is not None:
             try:
-                project.memos.update(guid, text, session=session)
+                project.memos.update(guid, text, title, session=session)
                 return SaveResult(guid, "saved")
             except NotFound:
                 pass
-        memo = project.memos.add(kind, target, text, session=session)
+        memo = project.memos.add(kind, target, text, title, session=session)
         return SaveResult(memo.guid, "saved")
 
 

@@ -1,7 +1,7 @@
 """Memos: an editor that saves as you type, and a list of every memo in the project.
 
-``MemoEditor`` edits the memo on the project, a document, a case, a code or a coding. There is no
-Save: the text is stored 0.8 s after the last keystroke, at once on ctrl+s, and on leaving (escape).
+``MemoEditor`` edits the memo (an optional title, and the text) on the project, a document, a
+case, a code or a coding. There is no Save: the text is stored 0.8 s after the last keystroke, at once on ctrl+s, and on leaving (escape).
 Saves run one at a time (a lock) and each stores the latest text, so the last text always wins and
 leaving waits for the final save. Empty text never creates a memo; clearing a memo deletes it when
 the editor is left (or on ctrl+s), not while typing, so that retyping it is one edit, not two.
@@ -37,6 +37,13 @@ from qcode.tui.data.memos import (
 )
 
 SAVE_ERRORS = (QcodeError, sqlite3.Error, OSError)
+Content = tuple[str, str]  # a memo as the editor holds it: (title, text)
+
+
+def blank(content: Content) -> bool:
+    """No title and no text: such a memo is never created, and an existing one is deleted."""
+    title, text = content
+    return is_empty(text) and not title.strip()
 SAVING = "saving…"
 EMPTIED = "empty: the memo will be deleted when you leave"
 
@@ -64,8 +71,8 @@ class MemoEditor(ModalScreen[bool]):
         self.project, self.coder, self.kind, self.target, self.heading = Path(project), coder, kind, target, heading
         self.session = str(uuid.uuid4())
         self._guid = memo  # the memo being edited; None until one exists
-        self._stored = ""  # the text the project holds for it, as the TextArea shows it
-        self._wanted = ""  # the latest text to store
+        self._stored: Content = ("", "")  # the (title, text) the project holds, as the editor shows them
+        self._wanted: Content = ("", "")  # the latest (title, text) to store
         self._save_lock = threading.Lock()  # one save at a time
         self._loaded = False
         self._leaving = False
@@ -78,6 +85,7 @@ class MemoEditor(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.heading), id="memo-heading")
+            yield Input(placeholder="title (optional)", compact=True, disabled=True, id="memo-title")
             yield TextArea(id="memo-text", soft_wrap=True, read_only=True)
             yield Static(Text("loading…"), id="memo-status")
             yield Static(Text("esc save and close · ctrl+s save now · saved as you type"), id="memo-keys")
@@ -103,10 +111,14 @@ class MemoEditor(ModalScreen[bool]):
         area = self.query_one(TextArea)
         area.load_text(row.text if row else "")
         area.move_cursor(area.document.end)
+        title = self.query_one("#memo-title", Input)
+        with self.prevent(Input.Changed):
+            title.value = row.title if row else ""
         self._guid = row.guid if row else None
-        self._stored = self._wanted = area.text
+        self._stored = self._wanted = self._content()
         self._loaded = True
         area.read_only = False
+        title.disabled = False
         if row is None:
             self._set_status("new memo: saved as you type")
         else:
@@ -115,19 +127,34 @@ class MemoEditor(ModalScreen[bool]):
 
     # --- saving -----------------------------------------------------------------------------------
 
+    def _content(self) -> Content:
+        return self.query_one("#memo-title", Input).value, self.query_one(TextArea).text
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "memo-title":
+            self._changed()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "memo-title":  # enter in the title goes on to the text
+            event.stop()
+            self.query_one(TextArea).focus()
+
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._changed()
+
+    def _changed(self) -> None:
         if not self._loaded or self._leaving:
             return
-        self._wanted = event.text_area.text
+        self._wanted = self._content()
         if self._debounce is not None:
             self._debounce.stop()
             self._debounce = None
         if self._wanted == self._stored:
             if not self.status.startswith(("saved", "new memo")):  # typed back to what is stored
                 self._set_status("saved" if self._guid else "")
-        elif is_empty(self._wanted) and self._guid:
+        elif blank(self._wanted) and self._guid:
             self._set_status(EMPTIED)
-        elif is_empty(self._wanted):
+        elif blank(self._wanted):
             self._set_status("")
         else:
             self._set_status(SAVING)
@@ -154,10 +181,11 @@ class MemoEditor(ModalScreen[bool]):
             self._debounce.stop()
             self._debounce = None
         area = self.query_one(TextArea)
-        self._wanted = area.text
+        self._wanted = self._content()
         if leave:
             self._leaving = True
             area.read_only = True
+            self.query_one("#memo-title", Input).disabled = True
         if self._wanted != self._stored:
             self._set_status(SAVING)
         self._save(final=final, leave=leave)
@@ -170,31 +198,34 @@ class MemoEditor(ModalScreen[bool]):
         except RuntimeError:  # the app has stopped
             pass
 
-    def _store(self, final: bool) -> tuple[str, SaveResult | None, Exception | None]:
-        """Store the latest text unless the project holds it already (any thread; one at a time)."""
+    def _store(self, final: bool) -> tuple[Content, SaveResult | None, Exception | None]:
+        """Store the latest title and text unless the project holds them already (any thread; one at
+        a time)."""
         with self._save_lock:
-            text = self._wanted
-            if text == self._stored or (not final and is_empty(text) and self._guid):
-                return text, None, None
+            content = self._wanted
+            if content == self._stored or (not final and blank(content) and self._guid):
+                return content, None, None
+            title, text = content
             try:
                 result = save_memo(self.project, self.coder, self.kind, self.target, self._guid, text,
-                                   self.session, delete_empty=final)
+                                   self.session, title=title, delete_empty=final)
             except Exception as exc:  # noqa: BLE001 (any failure is said in the status line; the text stays)
-                return text, None, exc
+                return content, None, exc
             self._guid = result.guid
             if result.outcome != "kept":
-                self._stored = text
+                self._stored = content
             if result.outcome in ("saved", "deleted"):
                 self._saved_any = True
-            return text, result, None
+            return content, result, None
 
-    def _after_save(self, text: str, result: SaveResult | None, error: Exception | None, leave: bool) -> None:
+    def _after_save(self, content: Content, result: SaveResult | None, error: Exception | None, leave: bool) -> None:
         if self._gone:
             return
         if error is not None:
             if leave:
                 self._leaving, self._failed_leave = False, True
                 self.query_one(TextArea).read_only = False
+                self.query_one("#memo-title", Input).disabled = False
                 self._set_status(f"not saved: {error} · ctrl+s tries again, esc closes without saving")
             else:
                 self._set_status(f"not saved: {error}")
@@ -207,7 +238,7 @@ class MemoEditor(ModalScreen[bool]):
             return  # typed more since: the save to come reports
         if result is not None and result.outcome == "deleted":
             self._set_status("deleted: the memo was empty")
-        elif (result is not None and result.outcome == "saved") or (self._guid and text == self._stored):
+        elif (result is not None and result.outcome == "saved") or (self._guid and content == self._stored):
             self._set_status("saved")
 
     def _close(self) -> None:
