@@ -45,7 +45,7 @@ class FindBar(Horizontal):
         self.add_class("open")
         fields = self.query(Input)
         if not fields:
-            field = Input(term, placeholder="text in this document (n / N: next, previous)", id="term")
+            field = Input(term, placeholder="text in this document (n / N: next, previous)", compact=True, id="term")
             self.mount(Static("Find:"), field, Static("", id="count"))
         else:
             field = fields.first()
