@@ -147,3 +147,52 @@ def test_the_title_bar_shows_names_as_plain_text(tmp_path):
             assert str(app.screen.query_one(TitleBar).render()) == "qcode · p — other"
 
     asyncio.run(body())
+
+
+def test_every_binding_names_an_action_that_exists():
+    """A binding whose action is missing does nothing and hides the app's own binding for its key
+    (tab did nothing on the coding screen: Screen has no action_focus_next)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from textual.app import App
+    from textual.binding import Binding
+    from textual.dom import DOMNode
+
+    import qcode.tui.app
+    import qcode.tui.screens
+    import qcode.tui.widgets
+
+    modules = [qcode.tui.app] + [importlib.import_module(f"{package.__name__}.{info.name}")
+                                 for package in (qcode.tui.screens, qcode.tui.widgets)
+                                 for info in pkgutil.iter_modules(package.__path__)]
+    missing, checked = [], 0
+    for module in modules:
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if not issubclass(cls, DOMNode) or not cls.__module__.startswith("qcode."):
+                continue
+            for binding in cls.__dict__.get("BINDINGS", []):
+                if not isinstance(binding, Binding):
+                    continue
+                target, action = cls, binding.action
+                if action.startswith("app."):
+                    target, action = App, action[4:]
+                checked += 1
+                if not hasattr(target, f"action_{action.partition('(')[0]}"):
+                    missing.append(f"{cls.__name__}: {binding.key} -> {binding.action}")
+    assert checked > 50 and missing == []
+
+
+def test_tab_moves_from_the_document_to_the_next_pane(demo):
+    async def body():
+        app = QcodeApp(demo, document=DOCUMENT, coder="tester")
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(app, pilot)
+            assert isinstance(app.focused, DocumentView)
+            await pilot.press("tab")
+            assert app.focused is app.screen.query_one("#side")
+            await pilot.press("tab")
+            assert type(app.focused).__name__ == "CodeTree"
+
+    asyncio.run(body())

@@ -72,7 +72,7 @@ class CodingScreen(Screen):
         Binding("slash", "find", "Find", id="find"),
         Binding("colon,ctrl+g", "go_to", "Go to", show=False, id="go-to"),
         Binding("d", "pick_document", "Documents", id="documents"),
-        Binding("tab", "focus_next", "Next pane", show=False, id="next-pane"),
+        Binding("tab", "app.focus_next", "Next pane", show=False, id="next-pane"),
         Binding("question_mark,f1", "help", "Keys", id="help"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
