@@ -138,7 +138,7 @@ async def _computing(demo, monkeypatch):
         await pilot.press("s")  # nothing to save yet
         await pilot.pause()
         assert not isinstance(app.screen, SaveTable)
-        assert any("still computing" in n.message for n in app._notifications)
+        assert any("no table to save yet" in n.message for n in app._notifications)
         release.set()
         await settle(app, pilot)
         assert status.content.plain.startswith("34 codes, 27 with codings; 67 codings")
@@ -259,6 +259,8 @@ async def _narrow(demo):
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, NarrowDialog)
+        await pilot.press("down", "down")  # down and up move between the fields
+        assert dialog.focused is dialog.query_one("#narrow-where", Input)
         dialog.query_one("#narrow-where", Input).value = "organisation"
         await pilot.press("enter")
         await pilot.pause()
@@ -287,3 +289,5 @@ async def _narrow(demo):
         await pilot.press("enter")
         await settle(app, pilot)
         assert "Nobody" in str(screen.query_one("#frequencies-status", Static).render())
+        assert table.row_count == 0 and screen.frequencies is None  # no numbers beside the message
+        assert screen.matrix is None and screen.cooccurrence is None

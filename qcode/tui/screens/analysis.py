@@ -85,6 +85,12 @@ class MatrixView(Vertical):
     def waiting(self) -> None:
         self.query_one(".heatmap", Static).update(Text(COMPUTING, style="italic"))
 
+    def clear(self) -> None:
+        """No table: the last one must not stand beside a message saying this one failed."""
+        self.matrix = None
+        self.query_one(".heatmap", Static).update(Text(""))
+        self.query_one(DataTable).clear(columns=True)
+
     def _draw(self) -> None:
         if self.matrix is None:
             return
@@ -236,6 +242,13 @@ class AnalysisScreen(Screen):
         self.query_one(f"#{tab}-status", Static).update(message if isinstance(message, Text) else Text(message))
 
     def _fail(self, tab: str, message: str) -> None:
+        if tab == "frequencies":
+            self.frequencies = None
+            self.query_one("#frequencies-table", DataTable).clear(columns=True)
+            self.query_one("#frequencies-chart", Static).update(Text(""))
+        else:
+            setattr(self, tab, None)
+            self.query_one(f"#{tab}-view", MatrixView).clear()
         self._status(tab, Text(message, style="bold"))
         self.notify(message, severity="error", markup=False)
 
@@ -357,7 +370,7 @@ class AnalysisScreen(Screen):
     def action_save_csv(self) -> None:
         tab, table = self.current_table()
         if table is None:
-            self.notify("still computing: save the table when it is shown", severity="warning")
+            self.notify("no table to save yet: save it when it is shown", severity="warning")
             return
         name = tab if tab != "matrix" else f"by-{self.by}-{self.measure}"
         safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name)

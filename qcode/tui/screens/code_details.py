@@ -40,6 +40,8 @@ class CodeDetailsDialog(ModalScreen[bool | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="details-cancel"),
+        Binding("down", "app.focus_next", "Next field", show=False, id="details-next-field"),
+        Binding("up", "app.focus_previous", "Previous field", show=False, id="details-previous-field"),
         Binding("ctrl+s", "save", "Save", id="details-save"),
     ]
     DEFAULT_CSS = form_css("CodeDetailsDialog", width=90) + """
@@ -64,7 +66,8 @@ class CodeDetailsDialog(ModalScreen[bool | None]):
                     if key == "color":
                         yield Static(id="details-swatch")
             yield Static(Text(""), id="details-error", classes="error")
-            yield Static(Text("enter or ctrl+s: save · escape: cancel · ctrl+z undoes it later"), classes="hint")
+            yield Static(Text("↑↓ fields · enter or ctrl+s: save · escape: cancel · ctrl+z undoes it later"),
+                         classes="hint")
 
     def on_mount(self) -> None:
         self._show_swatch(self.code.color)

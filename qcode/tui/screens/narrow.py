@@ -43,6 +43,8 @@ class NarrowDialog(ModalScreen[Filters | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="narrow-cancel"),
+        Binding("down", "app.focus_next", "Next field", show=False, id="narrow-next-field"),
+        Binding("up", "app.focus_previous", "Previous field", show=False, id="narrow-previous-field"),
         Binding("ctrl+s", "apply", "Apply", id="narrow-apply"),
         Binding("ctrl+r", "clear", "Count everything", id="narrow-clear"),
     ]
@@ -61,7 +63,7 @@ class NarrowDialog(ModalScreen[Filters | None]):
                     yield Input(shown(self.filters, field), placeholder=placeholder, compact=True,
                                 id=f"narrow-{field}")
             yield Static(Text(""), id="narrow-error", classes="error")
-            yield Static(Text("enter or ctrl+s: apply · ctrl+r: count everything · escape: cancel"),
+            yield Static(Text("↑↓ fields · enter or ctrl+s: apply · ctrl+r: count everything · escape: cancel"),
                          classes="hint")
 
     def on_mount(self) -> None:
