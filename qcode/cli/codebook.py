@@ -222,10 +222,6 @@ def codes_add(project: Path, path: str, color: str | None, shortcut: str | None,
     except QcodeError as exc:
         fail(str(exc))
     with _open(project, coder) as p:
-        if shortcut is not None:
-            taken = [c.path for c in p.codes.list() if c.shortcut == shortcut]
-            if taken:
-                fail(f"shortcut {shortcut!r} is already the key of {taken[0]}")
         p.code_editor.add(path, **fields)
     say(f"added code {path}")
 

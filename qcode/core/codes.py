@@ -193,6 +193,12 @@ class CodeEditor:
             fields["details"] = json.dumps(fields["details"], ensure_ascii=False, sort_keys=True)
         if "codable" in fields:
             fields["codable"] = int(bool(fields["codable"]))
+        if fields.get("shortcut"):  # one key, one code: the workbench binds each key once
+            owner = self.conn.execute("SELECT id FROM codes WHERE shortcut = ? AND id != ?",
+                                      (fields["shortcut"], code_id)).fetchone()
+            if owner is not None:
+                raise QcodeError(f"shortcut {fields['shortcut']!r} is already the key of "
+                                 f"{self.project.codes.tree().path(owner[0])}")
         if fields:
             columns = ", ".join(f"{name} = ?" for name in fields)
             self.conn.execute(f"UPDATE codes SET {columns} WHERE id = ?", (*fields.values(), code_id))

@@ -135,10 +135,6 @@ def update_details(path: Path, coder: str | None, code: str, values: dict[str, s
         fields["shortcut"] = checked_shortcut(typed("shortcut")) if typed("shortcut") else None
     with open_project(path, coder=coder) as project:
         current = project.codes.get(code)
-        if fields.get("shortcut"):
-            taken = [c.path for c in project.codes.list() if c.shortcut == fields["shortcut"] and c.id != current.id]
-            if taken:
-                raise QcodeError(f"shortcut {fields['shortcut']!r} is already the key of {taken[0]}")
         if "color" in fields and fields["color"] == (current.color.upper() if current.color else None):
             del fields["color"]
         if "shortcut" in fields and fields["shortcut"] == current.shortcut:
