@@ -16,9 +16,9 @@ from qcode.analysis.stats import Frequency, Matrix
 from qcode.core import open_project
 from qcode.core.errors import QcodeError
 from qcode.export.tables import output_path
+from qcode.tui.data.filters import EVERY_CODING
 
 DEFAULT_COLOR = "#AFAFAF"
-EVERY_CODING = Filters()  # no filter: every coding counts
 FREQUENCY_COLUMNS = ("codings", "documents", "cases", "words", "with children")
 
 __all__ = ["FREQUENCY_COLUMNS", "Frequencies", "attributes", "cooccurrence", "frequencies", "frequency_matrix",

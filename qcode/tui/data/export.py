@@ -11,10 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from qcode.analysis.retrieval import Filters, parse_where
+from qcode.analysis.retrieval import Filters
 from qcode.core import open_project
 from qcode.core.errors import QcodeError
 from qcode.export.tables import output_path
+from qcode.tui.data.filters import where_pairs
 
 # format key -> (label, file suffixes it writes, default name ending)
 FORMATS: dict[str, tuple[str, tuple[str, ...], str]] = {
@@ -94,11 +95,7 @@ def export(project: Path, request: ExportRequest, progress: Progress | None = No
     the work is not counted)."""
     out = check(request)
     anonymizer = _anonymizer(request.names)
-    try:
-        where = parse_where(request.where)
-    except QcodeError:
-        bad = next(item for item in request.where if "=" not in item or not item.partition("=")[0].strip())
-        raise QcodeError(f"where: give attribute=value, not {bad!r}") from None
+    where = where_pairs(request.where)
     filters = Filters(code=request.code or None, query=request.query or None, cases=tuple(request.cases),
                       documents=tuple(request.documents), coders=tuple(request.coders), where=where)
     kind = request.kind

@@ -20,8 +20,9 @@ from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select,
 
 from qcode.core import QcodeError
 from qcode.tui.data import export as data
+from qcode.tui.data.filters import split_list
 from qcode.tui.screens.forms import form_css
-from qcode.tui.screens.narrow import split_list
+from qcode.tui.screens.narrow import filter_rows
 
 
 class ExportDialog(ModalScreen[Path | None]):
@@ -63,20 +64,7 @@ class ExportDialog(ModalScreen[Path | None]):
                 yield Label("query")
                 yield Input(self.query_text or "", placeholder='e.g. "Role set/Coordinator" AND NOT "Role of IO/Arena"',
                             compact=True, id="export-query")
-            with Horizontal(classes="row"):
-                yield Label("documents")
-                yield Input(placeholder="all documents (or names, comma-separated)", compact=True,
-                            id="export-documents")
-            with Horizontal(classes="row"):
-                yield Label("cases")
-                yield Input(placeholder="all cases (or names, comma-separated)", compact=True, id="export-cases")
-            with Horizontal(classes="row"):
-                yield Label("where")
-                yield Input(placeholder="attribute=value, comma-separated (e.g. organisation=IOM)", compact=True,
-                            id="export-where")
-            with Horizontal(classes="row"):
-                yield Label("coders")
-                yield Input(placeholder="every coder (or names, comma-separated)", compact=True, id="export-coders")
+            yield from filter_rows("export")
             with Horizontal(classes="row"):
                 yield Label("pseudonyms")
                 yield Input(placeholder="a names table (.csv or .xlsx): name, pseudonym", compact=True,

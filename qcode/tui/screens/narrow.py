@@ -12,12 +12,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from qcode.analysis.retrieval import Filters, parse_where
+from qcode.analysis.retrieval import Filters
 from qcode.core import QcodeError
+from qcode.tui.data.filters import EVERY_CODING, split_list, where_pairs
 from qcode.tui.screens.forms import form_css
 
-# (Filters field, label, placeholder)
-ROWS = (
+# (Filters field, label, placeholder): the rows of this dialog and of the export dialog
+FILTER_ROWS = (
     ("documents", "documents", "every document (or names, comma-separated)"),
     ("cases", "cases", "every case (or names, comma-separated)"),
     ("where", "where", "attribute=value, comma-separated (e.g. organisation=IOM)"),
@@ -25,16 +26,18 @@ ROWS = (
 )
 
 
-def split_list(typed: str) -> tuple[str, ...]:
-    """``"NGO Batam, BP2MI"`` -> the names, trimmed, empty ones dropped."""
-    return tuple(item.strip() for item in typed.split(",") if item.strip())
-
-
 def shown(filters: Filters, field: str) -> str:
-    """What the dialog shows for one field of ``filters``."""
+    """What a form shows for one field of ``filters``."""
     if field == "where":
         return ", ".join(f"{name}={value}" for name, value in filters.where)
     return ", ".join(getattr(filters, field))
+
+
+def filter_rows(prefix: str, filters: Filters = EVERY_CODING) -> list[Horizontal]:
+    """One form row (label and field, ``#<prefix>-<field>``) for each of ``FILTER_ROWS``."""
+    return [Horizontal(Label(label), Input(shown(filters, field), placeholder=placeholder, compact=True,
+                                           id=f"{prefix}-{field}"), classes="row")
+            for field, label, placeholder in FILTER_ROWS]
 
 
 class NarrowDialog(ModalScreen[Filters | None]):
@@ -57,11 +60,7 @@ class NarrowDialog(ModalScreen[Filters | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text("Count only the codings of"), classes="title")
-            for field, label, placeholder in ROWS:
-                with Horizontal(classes="row"):
-                    yield Label(label)
-                    yield Input(shown(self.filters, field), placeholder=placeholder, compact=True,
-                                id=f"narrow-{field}")
+            yield from filter_rows("narrow", self.filters)
             yield Static(Text(""), id="narrow-error", classes="error")
             yield Static(Text("↑↓ fields · enter or ctrl+s: apply · ctrl+r: count everything · escape: cancel"),
                          classes="hint")
@@ -78,12 +77,8 @@ class NarrowDialog(ModalScreen[Filters | None]):
         def typed(field: str) -> tuple[str, ...]:
             return split_list(self.query_one(f"#narrow-{field}", Input).value)
 
-        try:
-            where = parse_where(typed("where"))
-        except QcodeError:
-            bad = next(item for item in typed("where") if "=" not in item or not item.partition("=")[0].strip())
-            raise QcodeError(f"where: give attribute=value, not {bad!r}") from None
-        return Filters(documents=typed("documents"), cases=typed("cases"), where=where, coders=typed("coders"))
+        return Filters(documents=typed("documents"), cases=typed("cases"), where=where_pairs(typed("where")),
+                       coders=typed("coders"))
 
     def on_input_changed(self) -> None:
         self.query_one("#narrow-error", Static).update(Text(""))
