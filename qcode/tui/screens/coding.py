@@ -104,6 +104,7 @@ class CodingScreen(Screen):
         self._hold_timer: Timer | None = None  # drops the held keys when no dialog opens
         self._shortcut_keys: list[str] = []
         self._shortcuts_bound: list[tuple[str | None, str]] = []
+        self._collector_paused = False  # the collector waits for the first frame (see compose)
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -124,7 +125,7 @@ class CodingScreen(Screen):
         yield Footer()
 
     def _resume_collector(self) -> None:
-        if getattr(self, "_collector_paused", False):
+        if self._collector_paused:
             self._collector_paused = False
             gc.enable()
 

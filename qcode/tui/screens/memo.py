@@ -1,7 +1,8 @@
 """Memos: an editor that saves as you type, and a list of every memo in the project.
 
 ``MemoEditor`` edits the memo (an optional title, and the text) on the project, a document, a
-case, a code or a coding. There is no Save: the text is stored 0.8 s after the last keystroke, at once on ctrl+s, and on leaving (escape).
+case, a code or a coding. There is no Save: the text is stored 0.8 s after the last keystroke, at
+once on ctrl+s, and on leaving (escape).
 Saves run one at a time (a lock) and each stores the latest text, so the last text always wins and
 leaving waits for the final save. Empty text never creates a memo; clearing a memo deletes it when
 the editor is left (or on ctrl+s), not while typing, so that retyping it is one edit, not two.
@@ -37,6 +38,8 @@ from qcode.tui.data.memos import (
 )
 
 SAVE_ERRORS = (QcodeError, sqlite3.Error, OSError)
+SAVING = "saving…"
+EMPTIED = "empty: the memo will be deleted when you leave"
 Content = tuple[str, str]  # a memo as the editor holds it: (title, text)
 
 
@@ -44,8 +47,6 @@ def blank(content: Content) -> bool:
     """No title and no text: such a memo is never created, and an existing one is deleted."""
     title, text = content
     return is_empty(text) and not title.strip()
-SAVING = "saving…"
-EMPTIED = "empty: the memo will be deleted when you leave"
 
 
 class MemoEditor(ModalScreen[bool]):

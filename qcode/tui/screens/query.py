@@ -1,9 +1,10 @@
 """Ask the project a question: a code query (docs/queries.md) or a full-text search.
 
 ``QueryScreen(project, coder)`` has an input at the top, a mode switch (ctrl+t: "query" / "search";
-in search mode ctrl+o: how words match, as ``qcode search --mode``) and the results below. Enter on a result dismisses with ``(document_name, start, end)``; escape
-with ``None``. In search mode ctrl+k codes every hit with a code chosen in the code finder, after a
-confirmation, in one transaction (one undoable action), as ``qcode search --code --yes`` does.
+in search mode ctrl+o: how words match, as ``qcode search --mode``) and the results below. Enter on
+a result dismisses with ``(document_name, start, end)``; escape with ``None``. In search mode
+ctrl+k codes every hit with a code chosen in the code finder, after a confirmation, in one
+transaction (one undoable action), as ``qcode search --code --yes`` does.
 """
 
 from __future__ import annotations
