@@ -601,3 +601,20 @@ async def _details(demo):
     again = code_row(demo, "Role set/Coordinator")
     assert (again.color, again.shortcut, again.when_to_use, again.example) == (
         before.color, before.shortcut, before.when_to_use, before.example)
+
+
+def test_an_editing_key_with_no_code_highlighted_acts_on_the_first(demo):
+    async def body():
+        from qcode.tui.screens.code_details import CodeDetailsDialog
+
+        app = Host(demo)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot, rounds=2)
+            tree = app.query_one(CodeTree)
+            assert tree.cursor_line == -1 and tree.has_focus  # no highlight until a key moves it
+            await pilot.press("p")
+            await pilot.pause()
+            assert isinstance(app.screen, CodeDetailsDialog)
+            assert app.screen.code.path == tree.highlighted_path == "Role of IO"
+
+    run(body)

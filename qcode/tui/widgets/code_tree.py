@@ -111,6 +111,13 @@ class CodeTree(Tree[str]):
     def highlighted_code(self) -> CodeRow | None:
         return self.code(self.highlighted_path)
 
+    def _code_for_key(self) -> CodeRow | None:
+        """The code an editing key acts on: the highlighted one, or the first when none is yet
+        (the tree has no highlight until a key moves it)."""
+        if self.cursor_line < 0 and self.last_line >= 0:
+            self.cursor_line = 0
+        return self.highlighted_code
+
     def code(self, path: str | None) -> CodeRow | None:
         return next((code for code in self.codes if code.path == path), None)
 
@@ -201,7 +208,7 @@ class CodeTree(Tree[str]):
                                                                                   parent, name)), added)
 
     def action_rename(self) -> None:
-        code = self.highlighted_code
+        code = self._code_for_key()
         if code is None:
             return
 
@@ -214,7 +221,7 @@ class CodeTree(Tree[str]):
                                                                               code.path, name)), renamed)
 
     def action_move(self) -> None:
-        code = self.highlighted_code
+        code = self._code_for_key()
         if code is None:
             return
         current_parent = code.path.rpartition("/")[0]
@@ -231,7 +238,7 @@ class CodeTree(Tree[str]):
                                         top_level=bool(current_parent)), chosen)
 
     def action_merge(self) -> None:
-        code = self.highlighted_code
+        code = self._code_for_key()
         if code is None:
             return
         inside = {c.path for c in below(self.codes, code.path)} | {code.path}
@@ -261,7 +268,7 @@ class CodeTree(Tree[str]):
 
     def action_details(self) -> None:
         """Colour, key, Indonesian name, definition, when (not) to use, example: one dialog."""
-        code = self.highlighted_code
+        code = self._code_for_key()
         if code is None:
             return
 
@@ -272,7 +279,7 @@ class CodeTree(Tree[str]):
         self.app.push_screen(CodeDetailsDialog(self.project, self.coder, code), saved)
 
     def action_delete(self) -> None:
-        code = self.highlighted_code
+        code = self._code_for_key()
         if code is None:
             return
         codes_below = below(self.codes, code.path)
